@@ -1,0 +1,125 @@
+"""The audit chain: canonical events, their hashes, appending and verification.
+
+Per case, ``hash = sha256(prev_hash + canonical_json(event))``; the first event's prev_hash is
+64 zeros. The canonical event holds sequence, kind, actor, time (UTC ISO-8601), BPMN id and
+multi-instance index of the task, the submitted data and the hash of the case state after it.
+Nothing here updates or deletes a row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from engine.bpmn import canonical_json
+from engine.models import AuditEvent, Case
+
+GENESIS_HASH = "0" * 64
+
+
+def canonical_time(at: datetime) -> str:
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def normalize_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The payload exactly as it will be stored and hashed (JSON types only)."""
+    return json.loads(canonical_json(dict(payload)))
+
+
+def event_body(
+    *, sequence: int, kind: str, actor_name: str, at: datetime, bpmn_id: str, mi_index: str,
+    payload: Mapping[str, Any], state_hash: str,
+) -> dict[str, Any]:  # fmt: skip
+    return {
+        "sequence": sequence, "kind": kind, "actor": actor_name, "at": canonical_time(at),
+        "bpmn_id": bpmn_id, "mi_index": mi_index, "payload": payload, "state_hash": state_hash,
+    }  # fmt: skip
+
+
+def chain_hash(prev_hash: str, body: Mapping[str, Any]) -> str:
+    return hashlib.sha256((prev_hash + canonical_json(body)).encode("utf-8")).hexdigest()
+
+
+def append_event(
+    case: Case, *, kind: str, actor: AbstractBaseUser | None, actor_name: str, at: datetime,
+    bpmn_id: str = "", mi_index: str | None = None, payload: Mapping[str, Any], state_hash: str,
+) -> AuditEvent:  # fmt: skip
+    """Append the next event of `case` (the caller holds the case lock) and advance its head."""
+    sequence = case.last_sequence + 1
+    prev_hash = case.last_hash or GENESIS_HASH
+    stored_payload = normalize_payload(payload)
+    body = event_body(
+        sequence=sequence, kind=kind, actor_name=actor_name, at=at, bpmn_id=bpmn_id,
+        mi_index=mi_index or "", payload=stored_payload, state_hash=state_hash,
+    )  # fmt: skip
+    event = AuditEvent.objects.create(
+        case=case, sequence=sequence, kind=kind, actor=actor, actor_name=actor_name, at=at, bpmn_id=bpmn_id,
+        mi_index=mi_index or "", payload=stored_payload, state_hash=state_hash, prev_hash=prev_hash,
+        hash=chain_hash(prev_hash, body),
+    )  # fmt: skip
+    case.last_sequence = sequence
+    case.last_hash = event.hash
+    return event
+
+
+@dataclass(frozen=True)
+class ChainReport:
+    case_id: str
+    ok: bool
+    events: int
+    first_bad_sequence: int | None = None
+    problem: str = ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"case": self.case_id, "ok": self.ok, "events": self.events,
+                "first_bad_sequence": self.first_bad_sequence, "problem": self.problem}  # fmt: skip
+
+
+def body_of(event: AuditEvent) -> dict[str, Any]:
+    return event_body(
+        sequence=event.sequence, kind=event.kind, actor_name=event.actor_name, at=event.at, bpmn_id=event.bpmn_id,
+        mi_index=event.mi_index, payload=event.payload, state_hash=event.state_hash,
+    )  # fmt: skip
+
+
+def verify_events(case: Case, events: Iterable[AuditEvent]) -> ChainReport:
+    """Check one case's chain: contiguous sequences from 1, each link's hash, and the case head.
+
+    Detects a changed event (its hash no longer matches), a deleted event (a gap, or a head that
+    points past the end), and swapped events (sequence order or links no longer match).
+    """
+    prev_hash = GENESIS_HASH
+    expected_sequence = 1
+    count = 0
+    for event in events:
+        count += 1
+        if event.sequence != expected_sequence:
+            return ChainReport(str(case.pk), False, count, expected_sequence,
+                               f"expected sequence {expected_sequence}, found {event.sequence}")  # fmt: skip
+        if event.prev_hash != prev_hash:
+            return ChainReport(str(case.pk), False, count, event.sequence, "prev_hash does not link to the previous event")
+        if chain_hash(prev_hash, body_of(event)) != event.hash:
+            return ChainReport(str(case.pk), False, count, event.sequence, "event content does not match its hash")
+        prev_hash = event.hash
+        expected_sequence += 1
+    if case.last_sequence != expected_sequence - 1:
+        return ChainReport(str(case.pk), False, count, expected_sequence,
+                           f"case head says {case.last_sequence} events, chain has {expected_sequence - 1}")  # fmt: skip
+    if case.last_sequence and case.last_hash != prev_hash:
+        return ChainReport(str(case.pk), False, count, case.last_sequence, "case head hash does not match the chain")
+    return ChainReport(str(case.pk), True, count)
+
+
+def verify_case(case: Case) -> ChainReport:
+    return verify_events(case, case.audit_events.order_by("sequence").iterator())
+
+
+def iter_reports(cases: Iterable[Case]) -> Iterator[ChainReport]:
+    for case in cases:
+        yield verify_case(case)

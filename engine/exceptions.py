@@ -1,0 +1,176 @@
+"""Domain errors: one hierarchy, each with a machine-readable code and the data that explains it.
+
+Messages are Chinese (the township's language) through gettext, so English is available by
+switching the active language. Engine errors know nothing about HTTP; the API maps them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+
+from django.utils.translation import gettext as _
+
+
+class EngineError(Exception):
+    """Base for every error the engine raises on purpose. Never raised itself."""
+
+    code: ClassVar[str] = "engine_error"
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details
+
+    @property
+    def fields(self) -> Mapping[str, Sequence[str]]:
+        return {}
+
+
+class ClockNotSet(EngineError):
+    code = "clock_not_set"
+
+    def __init__(self) -> None:
+        super().__init__(_("引擎运行时未提供时钟（内部错误）"))
+
+
+class DefinitionInvalid(EngineError):
+    code = "definition_invalid"
+
+    def __init__(self, *, filename: str, line: int | None, message: str) -> None:
+        where = f"{filename}:{line}" if line else filename
+        super().__init__(_("流程定义无效（%(where)s）：%(message)s") % {"where": where, "message": message},
+                         filename=filename, line=line)  # fmt: skip
+        self.filename, self.line = filename, line
+
+
+class DefinitionMismatch(EngineError):
+    code = "definition_mismatch"
+
+    def __init__(self, *, expected: str, actual: str) -> None:
+        super().__init__(_("案件快照与其绑定的流程版本不一致"), expected=expected, actual=actual)
+
+
+class DefinitionNotFound(EngineError):
+    code = "definition_not_found"
+
+    def __init__(self, *, process_id: str) -> None:
+        super().__init__(_("流程 %(process)s 尚未载入") % {"process": process_id}, process_id=process_id)
+
+
+class PowerNotListed(EngineError):
+    code = "power_not_listed"
+
+    def __init__(self, *, power: str) -> None:
+        super().__init__(_("“%(power)s”不在现行权力清单内，清单之外无权力") % {"power": power}, power=power)
+
+
+class OrganizationNotFound(EngineError):
+    code = "organization_not_found"
+
+    def __init__(self, *, organization: str) -> None:
+        super().__init__(_("组织 %(org)s 不存在") % {"org": organization}, organization=organization)
+
+
+class CaseNotFound(EngineError):
+    code = "case_not_found"
+
+    def __init__(self, *, case_id: Any) -> None:
+        super().__init__(_("案件 %(case)s 不存在") % {"case": case_id}, case_id=str(case_id))
+
+
+class CaseClosed(EngineError):
+    code = "case_closed"
+
+    def __init__(self, *, case_id: Any, status: str) -> None:
+        super().__init__(_("案件已结束（%(status)s），不能再办理") % {"status": status},
+                         case_id=str(case_id), status=status)  # fmt: skip
+
+
+class TaskNotFound(EngineError):
+    code = "task_not_found"
+
+    def __init__(self, *, task: str) -> None:
+        super().__init__(_("任务 %(task)s 不存在") % {"task": task}, task=task)
+
+
+class TaskNotReady(EngineError):
+    code = "task_not_ready"
+
+    def __init__(self, *, task: str, state: str) -> None:
+        super().__init__(_("任务 %(task)s 当前不可办理（状态：%(state)s）") % {"task": task, "state": state},
+                         task=task, state=state)  # fmt: skip
+
+
+class TaskClaimedByOther(EngineError):
+    code = "task_claimed_by_other"
+
+    def __init__(self, *, task: str, claimed_by: str) -> None:
+        super().__init__(_("任务已由 %(user)s 认领") % {"user": claimed_by}, task=task, claimed_by=claimed_by)
+
+
+class TaskNotClaimed(EngineError):
+    code = "task_not_claimed"
+
+    def __init__(self, *, task: str) -> None:
+        super().__init__(_("任务未被您认领"), task=task)
+
+
+class NotAssignedMember(EngineError):
+    code = "not_assigned_member"
+
+    def __init__(self, *, task: str, member: str) -> None:
+        super().__init__(_("该表态任务属于 %(member)s，只能由本人办理") % {"member": member}, task=task, member=member)
+
+
+class InvalidTaskData(EngineError):
+    code = "invalid_task_data"
+
+    def __init__(self, *, fields: Mapping[str, Sequence[str]]) -> None:
+        super().__init__(_("提交的数据不符合表单要求"))
+        self._fields = {k: list(v) for k, v in fields.items()}
+
+    @property
+    def fields(self) -> Mapping[str, Sequence[str]]:
+        return self._fields
+
+
+class ProcessError(EngineError):
+    code = "process_error"
+
+    def __init__(self, *, message: str) -> None:
+        super().__init__(_("流程执行出错：%(message)s") % {"message": message})
+
+
+class MessageNotExpected(EngineError):
+    code = "message_not_expected"
+
+    def __init__(self, *, name: str) -> None:
+        super().__init__(_("案件当前不接收“%(name)s”") % {"name": name}, name=name)
+
+
+class ReasonRequired(EngineError):
+    code = "reason_required"
+
+    def __init__(self) -> None:
+        super().__init__(_("必须填写理由"))
+
+
+class AuditChainBroken(EngineError):
+    code = "audit_chain_broken"
+
+    def __init__(self, *, case_id: Any, sequence: int, problem: str) -> None:
+        super().__init__(_("案件 %(case)s 的审计链在第 %(seq)s 条断裂：%(problem)s")
+                         % {"case": case_id, "seq": sequence, "problem": problem},
+                         case_id=str(case_id), sequence=sequence)  # fmt: skip
+
+
+def all_error_classes() -> list[type[EngineError]]:
+    """Every concrete EngineError subclass (for the API's mapping test)."""
+    found: list[type[EngineError]] = []
+    pending = list(EngineError.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return sorted(found, key=lambda c: c.__name__)

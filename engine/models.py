@@ -1,0 +1,198 @@
+"""Engine rows: process definitions, cases, work items, timers and the append-only audit trail."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Organization(models.Model):
+    """A node of the organization tree: county → township → stations and villages."""
+
+    class Kind(models.TextChoices):
+        COUNTY = "county", _("县")
+        TOWNSHIP = "township", _("乡")
+        STATION = "station", _("站所")
+        VILLAGE = "village", _("村")
+
+    code = models.SlugField(_("编码"), max_length=64, unique=True)
+    name = models.CharField(_("名称"), max_length=100)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+
+    class Meta:
+        verbose_name = _("组织")
+        verbose_name_plural = _("组织")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProcessDefinition(models.Model):
+    """One version of a BPMN process: its sources (BPMN files and forms) keyed by their sha256.
+
+    A changed file is a new row; cases stay pinned to the row they started on.
+    """
+
+    process_id = models.CharField(_("流程标识"), max_length=100, db_index=True)
+    version = models.PositiveIntegerField(_("版本"))
+    name = models.CharField(_("名称"), max_length=200, blank=True)
+    sources = models.JSONField(_("源文件"), help_text=_("文件名 → 内容（BPMN 与表单 JSON Schema）"))
+    sha256 = models.CharField(_("内容摘要"), max_length=64)
+    spiff_version = models.CharField(_("引擎版本"), max_length=32)
+    serializer_version = models.CharField(_("序列化版本"), max_length=16)
+    is_current = models.BooleanField(_("现行版本"), default=True)
+    created_at = models.DateTimeField(_("载入时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("流程定义")
+        verbose_name_plural = _("流程定义")
+        ordering = ["process_id", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["process_id", "sha256"], name="definition_unique_content"),
+            models.UniqueConstraint(fields=["process_id", "version"], name="definition_unique_version"),
+            models.UniqueConstraint(
+                fields=["process_id"], condition=models.Q(is_current=True), name="definition_one_current"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.process_id} v{self.version}"
+
+
+class Case(models.Model):
+    """A running (or finished) instance of a process, pinned to one definition version."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("办理中")
+        COMPLETED = "completed", _("已办结")
+        CANCELLED = "cancelled", _("已撤销")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("案件编号"), max_length=40, unique=True)
+    definition = models.ForeignKey(
+        ProcessDefinition, verbose_name=_("流程版本"), on_delete=models.PROTECT, related_name="cases"
+    )
+    power_code = models.CharField(_("权力编码"), max_length=20, blank=True, db_index=True)
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("所属组织"), on_delete=models.PROTECT, related_name="cases"
+    )
+    status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.RUNNING, db_index=True)
+    workflow_json = models.TextField(_("流程快照"))
+    state_hash = models.CharField(_("状态摘要"), max_length=64)
+    last_sequence = models.PositiveIntegerField(_("最新审计序号"), default=0)
+    last_hash = models.CharField(_("最新审计哈希"), max_length=64, default="")
+    next_timer_due = models.DateTimeField(_("下次定时"), null=True, blank=True, db_index=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    started_at = models.DateTimeField(_("发起时间"))
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("更新时间"))
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class WorkItem(models.Model):
+    """One READY human task of a case, kept by the engine so inboxes never deserialize workflows."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="work_items")
+    task_id = models.UUIDField(_("任务标识"))
+    bpmn_id = models.CharField(_("环节标识"), max_length=100)
+    name = models.CharField(_("环节名称"), max_length=200)
+    mi_index = models.CharField(_("多实例序号"), max_length=40, blank=True, default="")
+    member = models.CharField(_("指定成员"), max_length=150, blank=True, default="")
+    lane = models.CharField(_("泳道（岗位）"), max_length=100, blank=True, default="")
+    form = models.CharField(_("表单"), max_length=100, blank=True, default="")
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("认领人"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="claimed_work_items",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("生成时间"))
+    due_at = models.DateTimeField(_("到期时间"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("待办任务")
+        verbose_name_plural = _("待办任务")
+        ordering = ["created_at", "bpmn_id", "mi_index"]
+        constraints = [models.UniqueConstraint(fields=["case", "task_id"], name="work_item_unique_task")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.bpmn_id}"
+
+
+class Timer(models.Model):
+    """A BPMN timer a case waits on; the timer worker fires due rows through the services."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待触发")
+        FIRED = "fired", _("已触发")
+        CANCELLED = "cancelled", _("已取消")
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="timers")
+    bpmn_id = models.CharField(_("环节标识"), max_length=100)
+    due_at = models.DateTimeField(_("触发时间"), db_index=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.PENDING, db_index=True)
+    fired_at = models.DateTimeField(_("实际触发时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("定时器")
+        verbose_name_plural = _("定时器")
+        ordering = ["due_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.bpmn_id}@{self.due_at.isoformat()}"
+
+
+class AuditEvent(models.Model):
+    """One input to a case. Append-only: no code path updates or deletes a row.
+
+    ``hash = sha256(prev_hash + canonical(event))`` where the canonical event holds every
+    field below except ``hash`` itself.
+    """
+
+    class Kind(models.TextChoices):
+        CASE_STARTED = "case_started", _("立案")
+        TASK_CLAIMED = "task_claimed", _("认领任务")
+        TASK_UNCLAIMED = "task_unclaimed", _("退回认领")
+        TASK_COMPLETED = "task_completed", _("办理任务")
+        MESSAGE_RECEIVED = "message_received", _("收到消息")
+        TIMER_FIRED = "timer_fired", _("定时触发")
+        CASE_CANCELLED = "case_cancelled", _("撤销案件")
+        DEADLINE_ESCALATED = "deadline_escalated", _("超时督办")
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="audit_events")
+    sequence = models.PositiveIntegerField(_("序号"))
+    kind = models.CharField(_("类型"), max_length=32, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_name = models.CharField(_("操作人账号"), max_length=150)
+    at = models.DateTimeField(_("时间"))
+    bpmn_id = models.CharField(_("环节标识"), max_length=100, blank=True, default="")
+    mi_index = models.CharField(_("多实例序号"), max_length=40, blank=True, default="")
+    payload = models.JSONField(_("数据"), default=dict)
+    state_hash = models.CharField(_("办理后状态摘要"), max_length=64)
+    prev_hash = models.CharField(_("前一哈希"), max_length=64)
+    hash = models.CharField(_("哈希"), max_length=64)
+
+    class Meta:
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        ordering = ["case", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["case", "sequence"], name="audit_unique_sequence")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}#{self.sequence} {self.kind}"

@@ -1,0 +1,348 @@
+"""Services that change cases. Each public function is one transaction under the case's lock and
+writes exactly one audit event per input; on any error nothing is written and the in-memory
+workflow is discarded."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from engine import audit, bpmn, rules, steps
+from engine import exceptions as exc
+from engine.models import AuditEvent, Case, Organization, ProcessDefinition, Timer, WorkItem
+
+logger = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = "system"
+OBJECTION_MESSAGE = "objection"
+NOTICE_TIMER_ID = "notice_period"
+
+_PARSED: dict[int, bpmn.ParsedDefinition] = {}
+
+
+# ------------------------------------------------------------------------------------------
+# Definitions
+# ------------------------------------------------------------------------------------------
+
+
+def parsed_definition(definition: ProcessDefinition) -> bpmn.ParsedDefinition:
+    """The parsed spec of a stored definition (cached per row; rows never change content)."""
+    parsed = _PARSED.get(definition.pk)
+    if parsed is None or parsed.sha256 != definition.sha256:
+        parsed = bpmn.parse_definition(definition.sources, definition.process_id)
+        _PARSED[definition.pk] = parsed
+    return parsed
+
+
+def register_definition(*, process_id: str, sources: Mapping[str, str], name: str = "") -> tuple[ProcessDefinition, bool]:
+    """Store `sources` as the current version of `process_id` unless that content is already stored.
+
+    Returns the definition and whether a new version was created. Cases keep the version they
+    started on. Call inside the caller's transaction to make a batch atomic.
+
+    Raises:
+        DefinitionInvalid: the sources do not parse.
+    """
+    parsed = bpmn.parse_definition(sources, process_id)
+    existing = ProcessDefinition.objects.filter(process_id=process_id, sha256=parsed.sha256).first()
+    if existing is not None:
+        if not existing.is_current:
+            ProcessDefinition.objects.filter(process_id=process_id, is_current=True).update(is_current=False)
+            ProcessDefinition.objects.filter(pk=existing.pk).update(is_current=True)
+            existing.is_current = True
+        return existing, False
+    last = ProcessDefinition.objects.filter(process_id=process_id).order_by("-version").first()
+    ProcessDefinition.objects.filter(process_id=process_id, is_current=True).update(is_current=False)
+    definition = ProcessDefinition.objects.create(
+        process_id=process_id, version=(last.version + 1) if last else 1, name=name or parsed.spec.description or "",
+        sources=dict(sources), sha256=parsed.sha256, spiff_version=bpmn.SPIFF_VERSION,
+        serializer_version=bpmn.SERIALIZER_VERSION, is_current=True,
+    )  # fmt: skip
+    return definition, True
+
+
+def current_definition(process_id: str) -> ProcessDefinition:
+    """Raises: DefinitionNotFound."""
+    definition = ProcessDefinition.objects.filter(process_id=process_id, is_current=True).first()
+    if definition is None:
+        raise exc.DefinitionNotFound(process_id=process_id)
+    return definition
+
+
+# ------------------------------------------------------------------------------------------
+# Case services
+# ------------------------------------------------------------------------------------------
+
+
+def _actor_name(actor: AbstractBaseUser | None) -> str:
+    return actor.get_username() if actor is not None else SYSTEM_ACTOR
+
+
+def _locked_case(case_id: UUID | str, *, running: bool = True) -> Case:
+    try:
+        case = Case.objects.select_for_update().select_related("definition").get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError) as error:
+        raise exc.CaseNotFound(case_id=case_id) from error
+    if running and case.status != Case.Status.RUNNING:
+        raise exc.CaseClosed(case_id=case.pk, status=case.status)
+    return case
+
+
+def _load_state(case: Case) -> steps.CaseState:
+    parsed = parsed_definition(case.definition)
+    workflow = bpmn.loads(case.workflow_json, parsed)
+    claims = {
+        wi.task_id: wi.claimed_by.get_username()
+        for wi in case.work_items.select_related("claimed_by").filter(claimed_by__isnull=False)
+    }
+    return steps.CaseState(parsed=parsed, workflow=workflow, status=case.status, claims=claims)
+
+
+def _store(case: Case, state: steps.CaseState, *, now: datetime, claimed_by: dict[UUID, Any] | None = None) -> None:
+    """Write the snapshot, work items and timers of `state` to `case` (caller saves the case)."""
+    ready = state.ready_tasks() if state.status == Case.Status.RUNNING else []
+    ready_ids = {t.id for t in ready}
+    existing = {wi.task_id: wi for wi in case.work_items.all()}
+    stale = [task_id for task_id in existing if task_id not in ready_ids]
+    if stale:
+        WorkItem.objects.filter(case=case, task_id__in=stale).delete()
+    new_items = [
+        WorkItem(
+            case=case, task_id=t.id, bpmn_id=t.bpmn_id, name=t.name, mi_index=t.mi_index or "",
+            member=t.member or "", lane=t.lane or "", form=t.form or "", created_at=now,
+            due_at=rules.task_due_at(case, t, now=now),
+        )  # fmt: skip
+        for t in ready
+        if t.id not in existing
+    ]
+    if new_items:
+        WorkItem.objects.bulk_create(new_items)
+    for task_id, user in (claimed_by or {}).items():
+        WorkItem.objects.filter(case=case, task_id=task_id).update(claimed_by=user)
+
+    pending = bpmn.pending_timers(state.workflow) if state.status == Case.Status.RUNNING else []
+    wanted = {(t.bpmn_id, t.due_at) for t in pending}
+    have = {(t.bpmn_id, t.due_at): t for t in case.timers.filter(status=Timer.Status.PENDING)}
+    for key, row in have.items():
+        if key not in wanted:
+            fired = row.due_at <= now and state.status != Case.Status.CANCELLED
+            row.status = Timer.Status.FIRED if fired else Timer.Status.CANCELLED
+            row.fired_at = now if fired else None
+            row.save(update_fields=["status", "fired_at"])
+    new_timers = [Timer(case=case, bpmn_id=b, due_at=d) for (b, d) in sorted(wanted) if (b, d) not in have]
+    if new_timers:
+        Timer.objects.bulk_create(new_timers)
+
+    case.status = state.status
+    case.next_timer_due = min((t.due_at for t in pending), default=None)
+    case.workflow_json = bpmn.dumps(state.workflow)
+    case.state_hash = state.state_hash()
+    case.updated_at = now
+    if state.status != Case.Status.RUNNING and case.closed_at is None:
+        case.closed_at = now
+
+
+def _record(
+    case: Case, state: steps.CaseState, *, kind: str, actor: AbstractBaseUser | None, now: datetime,
+    key: bpmn.TaskKey | None = None, payload: Mapping[str, Any], claimed_by: dict[UUID, Any] | None = None,
+) -> Case:  # fmt: skip
+    _store(case, state, now=now, claimed_by=claimed_by)
+    body = dict(payload)
+    if key is not None:
+        body["nth"] = key.nth
+    audit.append_event(
+        case, kind=kind, actor=actor, actor_name=_actor_name(actor), at=now,
+        bpmn_id=key.bpmn_id if key else "", mi_index=key.mi_index if key else None,
+        payload=body, state_hash=case.state_hash,
+    )  # fmt: skip
+    case.save()
+    return case
+
+
+def _new_reference(power_code: str, process_id: str, now: datetime) -> str:
+    prefix = power_code or process_id[:12]
+    return f"{prefix}-{now:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
+
+
+@transaction.atomic
+def start_case(
+    *, process_id: str, actor: AbstractBaseUser, organization: Organization, now: datetime,
+    data: Mapping[str, Any] | None = None, power_code: str = "",
+) -> Case:  # fmt: skip
+    """Start a case of the current version of `process_id` and run it to its first wait state.
+
+    Raises:
+        DefinitionNotFound, PowerNotListed, ProcessError.
+    """
+    definition = current_definition(process_id)
+    rules.check_can_start(definition=definition, power_code=power_code, actor=actor, organization=organization)
+    parsed = parsed_definition(definition)
+    start_data = audit.normalize_payload(data or {})
+    state = steps.start(parsed, data=start_data, at=now)
+    case = Case(
+        reference=_new_reference(power_code, process_id, now), definition=definition, power_code=power_code,
+        organization=organization, started_by=actor, started_at=now, updated_at=now,
+    )  # fmt: skip
+    _store_initial(case, state, now=now)
+    return _record(case, state, kind=AuditEvent.Kind.CASE_STARTED, actor=actor, now=now,
+                   payload={"data": start_data, "process_id": process_id, "definition_sha256": definition.sha256})  # fmt: skip
+
+
+def _store_initial(case: Case, state: steps.CaseState, *, now: datetime) -> None:
+    # The row must exist before work items and timers point at it.
+    case.workflow_json = bpmn.dumps(state.workflow)
+    case.state_hash = ""
+    case.save()
+
+
+def _work_item(case: Case, task_id: UUID | str) -> WorkItem:
+    try:
+        return case.work_items.select_related("claimed_by").get(task_id=task_id)
+    except (WorkItem.DoesNotExist, ValueError, TypeError) as error:
+        raise exc.TaskNotReady(task=str(task_id), state="NOT_READY") from error
+
+
+def _task_step(
+    case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser, now: datetime, action: str,
+) -> tuple[Case, steps.CaseState, WorkItem, bpmn.TaskKey]:  # fmt: skip
+    case = _locked_case(case_id)
+    state = _load_state(case)
+    task_uuid = _as_uuid(task_id)
+    key = bpmn.task_key(state.workflow, task_uuid)  # TaskNotFound / TaskNotReady
+    work_item = _work_item(case, task_uuid)
+    rules.check_task_action(case=case, work_item=work_item, actor=actor, action=action, now=now)
+    return case, state, work_item, key
+
+
+def _as_uuid(value: UUID | str) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError as error:
+        raise exc.TaskNotFound(task=str(value)) from error
+
+
+@transaction.atomic
+def claim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, now: datetime) -> Case:
+    """Claim a ready task so that only `actor` may complete it.
+
+    Raises:
+        CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskClaimedByOther, plus the rules' errors.
+    """
+    case, state, work_item, key = _task_step(case_id, task_id, actor, now, rules.CLAIM)
+    steps.claim(state, key, user=actor.get_username())
+    return _record(case, state, kind=AuditEvent.Kind.TASK_CLAIMED, actor=actor, now=now, key=key, payload={},
+                   claimed_by={work_item.task_id: actor})  # fmt: skip
+
+
+@transaction.atomic
+def unclaim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, now: datetime) -> Case:
+    """Give a claimed task back to the pool.
+
+    Raises:
+        CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskNotClaimed.
+    """
+    case, state, work_item, key = _task_step(case_id, task_id, actor, now, rules.UNCLAIM)
+    steps.unclaim(state, key)
+    return _record(case, state, kind=AuditEvent.Kind.TASK_UNCLAIMED, actor=actor, now=now, key=key, payload={},
+                   claimed_by={work_item.task_id: None})  # fmt: skip
+
+
+@transaction.atomic
+def complete_task(
+    case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, data: Mapping[str, Any], now: datetime,
+) -> Case:  # fmt: skip
+    """Complete a ready task with form data and run the case to its next wait state.
+
+    Raises:
+        CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskClaimedByOther, InvalidTaskData,
+        ProcessError, plus the rules' errors.
+    """
+    if not isinstance(data, Mapping):
+        raise exc.InvalidTaskData(fields={"__all__": ["data must be a JSON object"]})
+    case, state, work_item, key = _task_step(case_id, task_id, actor, now, rules.COMPLETE)
+    submitted = audit.normalize_payload(data)
+    rules.check_task_data(case=case, state=state, work_item=work_item, actor=actor, data=submitted)
+    steps.complete(state, key, data=submitted, at=now)
+    return _record(case, state, kind=AuditEvent.Kind.TASK_COMPLETED, actor=actor, now=now, key=key,
+                   payload={"data": submitted})  # fmt: skip
+
+
+@transaction.atomic
+def send_message(
+    case_id: UUID | str, *, name: str, data: Mapping[str, Any], actor: AbstractBaseUser | None, now: datetime,
+) -> Case:  # fmt: skip
+    """Deliver a message to a case, e.g. an objection during its notice period (any number of them).
+
+    Raises:
+        CaseNotFound, CaseClosed, MessageNotExpected.
+    """
+    case = _locked_case(case_id)
+    state = _load_state(case)
+    if name == OBJECTION_MESSAGE and not any(t.bpmn_id == NOTICE_TIMER_ID for t in bpmn.pending_timers(state.workflow)):
+        raise exc.MessageNotExpected(name=name)
+    body = audit.normalize_payload(data)
+    steps.message(state, name=name, payload=body, at=now)
+    return _record(case, state, kind=AuditEvent.Kind.MESSAGE_RECEIVED, actor=actor, now=now,
+                   payload={"name": name, "data": body})  # fmt: skip
+
+
+def fire_due_timers(*, now: datetime, limit: int | None = None) -> int:
+    """Fire the timers of every case with a timer due at `now`; each case in its own transaction.
+
+    Returns how many cases advanced. A case that fails is logged and skipped, never half-written.
+    """
+    fired = 0
+    due = Case.objects.filter(status=Case.Status.RUNNING, next_timer_due__lte=now).order_by("next_timer_due")
+    for case_id in list(due.values_list("pk", flat=True)[:limit] if limit else due.values_list("pk", flat=True)):
+        try:
+            if fire_case_timers(case_id, now=now):
+                fired += 1
+        except exc.EngineError:
+            logger.exception("timers of case %s failed to fire", case_id)
+    return fired
+
+
+@transaction.atomic
+def fire_case_timers(case_id: UUID | str, *, now: datetime) -> bool:
+    """Fire the due timers of one case. Idempotent: returns False when nothing was due any more."""
+    case = _locked_case_or_none(case_id)
+    if case is None or case.next_timer_due is None or case.next_timer_due > now:
+        return False
+    state = _load_state(case)
+    due = [t.bpmn_id for t in bpmn.pending_timers(state.workflow) if t.due_at <= now]
+    steps.timers(state, at=now)
+    _record(case, state, kind=AuditEvent.Kind.TIMER_FIRED, actor=None, now=now, payload={"due": due})
+    return True
+
+
+def _locked_case_or_none(case_id: UUID | str) -> Case | None:
+    try:
+        return _locked_case(case_id)
+    except (exc.CaseNotFound, exc.CaseClosed):
+        return None
+
+
+@transaction.atomic
+def cancel_case(case_id: UUID | str, *, actor: AbstractBaseUser, reason: str, now: datetime) -> Case:
+    """Cancel a running case with a reason; its work items and timers are withdrawn.
+
+    Raises:
+        ReasonRequired, CaseNotFound, CaseClosed.
+    """
+    if not isinstance(reason, str) or not reason.strip():
+        raise exc.ReasonRequired()
+    case = _locked_case(case_id)
+    rules.check_can_cancel(case=case, actor=actor)
+    state = _load_state(case)
+    steps.cancel(state)
+    return _record(case, state, kind=AuditEvent.Kind.CASE_CANCELLED, actor=actor, now=now,
+                   payload={"reason": reason.strip()})  # fmt: skip
