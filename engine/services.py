@@ -12,6 +12,7 @@ from typing import Any
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from engine import audit, bpmn, rules, steps
@@ -88,7 +89,7 @@ def _actor_name(actor: AbstractBaseUser | None) -> str:
 def _locked_case(case_id: UUID | str, *, running: bool = True) -> Case:
     try:
         case = Case.objects.select_for_update().select_related("definition").get(pk=case_id)
-    except (Case.DoesNotExist, ValueError, TypeError) as error:
+    except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise exc.CaseNotFound(case_id=case_id) from error
     if running and case.status != Case.Status.RUNNING:
         raise exc.CaseClosed(case_id=case.pk, status=case.status)
@@ -205,7 +206,7 @@ def _store_initial(case: Case, state: steps.CaseState, *, now: datetime) -> None
 def _work_item(case: Case, task_id: UUID | str) -> WorkItem:
     try:
         return case.work_items.select_related("claimed_by").get(task_id=task_id)
-    except (WorkItem.DoesNotExist, ValueError, TypeError) as error:
+    except (WorkItem.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise exc.TaskNotReady(task=str(task_id), state="NOT_READY") from error
 
 

@@ -46,3 +46,26 @@ def make_user(db):
 def people(make_user) -> dict:
     names = ["clerk", "handler", "alice", "bob", "carol", "chief", "archivist", "outsider"]
     return {name: make_user(name) for name in names}
+
+
+def pytest_collection_modifyitems(config, items):
+    """`postgres_only` tests need real row locks; they run in the PostgreSQL half of `make test`."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL row locks; runs in the PostgreSQL half of make test")
+    for item in items:
+        if "postgres_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def pytest_configure(config):
+    """Tests create many users: a fast hasher keeps that cheap (production keeps PBKDF2)."""
+    try:
+        from django.conf import settings
+
+        if settings.configured:
+            settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    except ImportError:  # pragma: no cover - diagrams tests run without Django
+        pass
