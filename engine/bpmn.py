@@ -608,7 +608,10 @@ def refresh_timers(workflow: BpmnWorkflow, *, now: datetime) -> None:
 def pending_timers(workflow: BpmnWorkflow) -> list[PendingTimer]:
     """Timers the workflow is waiting on, with their fire times."""
     result = []
-    for spiff_task in workflow.get_tasks(state=TaskState.WAITING):
+    # the event manager holds exactly the catching tasks that wait; no walk of the whole tree
+    for spiff_task in list(workflow.event_manager.tasks.values()):
+        if not spiff_task.has_state(TaskState.WAITING):
+            continue
         definition = getattr(spiff_task.task_spec, "event_definition", None)
         if definition is None or not type(definition).__name__.endswith("TimerEventDefinition"):
             continue

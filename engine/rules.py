@@ -32,7 +32,7 @@ def check_can_start(
 def check_task_action(*, case: Case, work_item: WorkItem, actor: AbstractBaseUser, action: str, now: datetime) -> None:
     """Raises: TaskClaimedByOther, TaskNotClaimed, NotAssignedMember."""
     username = actor.get_username()
-    holder = work_item.claimed_by.get_username() if work_item.claimed_by_id else None
+    holder = getattr(work_item, "claimant", None) if work_item.claimed_by_id else None
     if action == CLAIM and holder is not None:
         raise exc.TaskClaimedByOther(task=work_item.bpmn_id, claimed_by=holder)
     if action == UNCLAIM and holder != username:

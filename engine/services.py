@@ -7,10 +7,12 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -88,7 +90,8 @@ def _actor_name(actor: AbstractBaseUser | None) -> str:
 
 def _locked_case(case_id: UUID | str, *, running: bool = True) -> Case:
     try:
-        case = Case.objects.select_for_update().select_related("definition").get(pk=case_id)
+        # the definition's sources are only needed on a spec-cache miss: don't decode them per step
+        case = Case.objects.select_for_update().select_related("definition").defer("definition__sources").get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise exc.CaseNotFound(case_id=case_id) from error
     if running and case.status != Case.Status.RUNNING:
@@ -96,21 +99,31 @@ def _locked_case(case_id: UUID | str, *, running: bool = True) -> Case:
     return case
 
 
-def _load_state(case: Case) -> steps.CaseState:
+def _work_items(case: Case) -> list[WorkItem]:
+    """The case's work items, each with the claimant's user name as `claimant` (or None)."""
+    items = list(WorkItem.objects.filter(case_id=case.pk))
+    claimed = {wi.claimed_by_id for wi in items if wi.claimed_by_id is not None}
+    names = dict(get_user_model().objects.filter(pk__in=claimed).values_list("pk", "username")) if claimed else {}
+    for wi in items:
+        wi.claimant = names.get(wi.claimed_by_id)
+    return items
+
+
+def _load_state(case: Case, items: list[WorkItem]) -> steps.CaseState:
     parsed = parsed_definition(case.definition)
     workflow = bpmn.loads(case.workflow_json, parsed)
-    claims = {
-        wi.task_id: wi.claimed_by.get_username()
-        for wi in case.work_items.select_related("claimed_by").filter(claimed_by__isnull=False)
-    }
+    claims = {wi.task_id: wi.claimant for wi in items if wi.claimed_by_id is not None}
     return steps.CaseState(parsed=parsed, workflow=workflow, status=case.status, claims=claims)
 
 
-def _store(case: Case, state: steps.CaseState, *, now: datetime, claimed_by: dict[UUID, Any] | None = None) -> None:
+def _store(
+    case: Case, state: steps.CaseState, *, now: datetime, items: list[WorkItem],
+    claimed_by: dict[UUID, Any] | None = None,
+) -> None:  # fmt: skip
     """Write the snapshot, work items and timers of `state` to `case` (caller saves the case)."""
     ready = state.ready_tasks() if state.status == Case.Status.RUNNING else []
     ready_ids = {t.id for t in ready}
-    existing = {wi.task_id: wi for wi in case.work_items.all()}
+    existing = {wi.task_id: wi for wi in items}
     stale = [task_id for task_id in existing if task_id not in ready_ids]
     if stale:
         WorkItem.objects.filter(case=case, task_id__in=stale).delete()
@@ -130,7 +143,8 @@ def _store(case: Case, state: steps.CaseState, *, now: datetime, claimed_by: dic
 
     pending = bpmn.pending_timers(state.workflow) if state.status == Case.Status.RUNNING else []
     wanted = {(t.bpmn_id, t.due_at) for t in pending}
-    have = {(t.bpmn_id, t.due_at): t for t in case.timers.filter(status=Timer.Status.PENDING)}
+    had_timers = case.next_timer_due is not None  # no pending rows otherwise: skip the query
+    have = {(t.bpmn_id, t.due_at): t for t in case.timers.filter(status=Timer.Status.PENDING)} if had_timers else {}
     for key, row in have.items():
         if key not in wanted:
             fired = row.due_at <= now and state.status != Case.Status.CANCELLED
@@ -150,11 +164,16 @@ def _store(case: Case, state: steps.CaseState, *, now: datetime, claimed_by: dic
         case.closed_at = now
 
 
+_CASE_FIELDS = ["status", "next_timer_due", "workflow_json", "state_hash", "updated_at", "closed_at",
+                "last_sequence", "last_hash"]  # fmt: skip
+
+
 def _record(
     case: Case, state: steps.CaseState, *, kind: str, actor: AbstractBaseUser | None, now: datetime,
-    key: bpmn.TaskKey | None = None, payload: Mapping[str, Any], claimed_by: dict[UUID, Any] | None = None,
+    items: list[WorkItem], key: bpmn.TaskKey | None = None, payload: Mapping[str, Any],
+    claimed_by: dict[UUID, Any] | None = None,
 ) -> Case:  # fmt: skip
-    _store(case, state, now=now, claimed_by=claimed_by)
+    _store(case, state, now=now, items=items, claimed_by=claimed_by)
     body = dict(payload)
     if key is not None:
         body["nth"] = key.nth
@@ -163,12 +182,12 @@ def _record(
         bpmn_id=key.bpmn_id if key else "", mi_index=key.mi_index if key else None,
         payload=body, state_hash=case.state_hash,
     )  # fmt: skip
-    case.save()
+    case.save(update_fields=_CASE_FIELDS)
     return case
 
 
 def _new_reference(power_code: str, process_id: str, now: datetime) -> str:
-    prefix = power_code or process_id[:12]
+    prefix = power_code or process_id[:24]
     return f"{prefix}-{now:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
 
 
@@ -192,7 +211,7 @@ def start_case(
         organization=organization, started_by=actor, started_at=now, updated_at=now,
     )  # fmt: skip
     _store_initial(case, state, now=now)
-    return _record(case, state, kind=AuditEvent.Kind.CASE_STARTED, actor=actor, now=now,
+    return _record(case, state, kind=AuditEvent.Kind.CASE_STARTED, actor=actor, now=now, items=[],
                    payload={"data": start_data, "process_id": process_id, "definition_sha256": definition.sha256})  # fmt: skip
 
 
@@ -203,23 +222,26 @@ def _store_initial(case: Case, state: steps.CaseState, *, now: datetime) -> None
     case.save()
 
 
-def _work_item(case: Case, task_id: UUID | str) -> WorkItem:
-    try:
-        return case.work_items.select_related("claimed_by").get(task_id=task_id)
-    except (WorkItem.DoesNotExist, ValueError, TypeError, ValidationError) as error:
-        raise exc.TaskNotReady(task=str(task_id), state="NOT_READY") from error
+@dataclass
+class _Step:
+    case: Case
+    state: steps.CaseState
+    items: list[WorkItem]
+    work_item: WorkItem
+    key: bpmn.TaskKey
 
 
-def _task_step(
-    case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser, now: datetime, action: str,
-) -> tuple[Case, steps.CaseState, WorkItem, bpmn.TaskKey]:  # fmt: skip
+def _task_step(case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser, now: datetime, action: str) -> _Step:
     case = _locked_case(case_id)
-    state = _load_state(case)
+    items = _work_items(case)
+    state = _load_state(case, items)
     task_uuid = _as_uuid(task_id)
     key = bpmn.task_key(state.workflow, task_uuid)  # TaskNotFound / TaskNotReady
-    work_item = _work_item(case, task_uuid)
+    work_item = next((wi for wi in items if wi.task_id == task_uuid), None)
+    if work_item is None:
+        raise exc.TaskNotReady(task=str(task_id), state="NOT_READY")
     rules.check_task_action(case=case, work_item=work_item, actor=actor, action=action, now=now)
-    return case, state, work_item, key
+    return _Step(case, state, items, work_item, key)
 
 
 def _as_uuid(value: UUID | str) -> UUID:
@@ -238,10 +260,10 @@ def claim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseU
     Raises:
         CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskClaimedByOther, plus the rules' errors.
     """
-    case, state, work_item, key = _task_step(case_id, task_id, actor, now, rules.CLAIM)
-    steps.claim(state, key, user=actor.get_username())
-    return _record(case, state, kind=AuditEvent.Kind.TASK_CLAIMED, actor=actor, now=now, key=key, payload={},
-                   claimed_by={work_item.task_id: actor})  # fmt: skip
+    step = _task_step(case_id, task_id, actor, now, rules.CLAIM)
+    steps.claim(step.state, step.key, user=actor.get_username())
+    return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_CLAIMED, actor=actor, now=now, key=step.key,
+                   payload={}, items=step.items, claimed_by={step.work_item.task_id: actor})  # fmt: skip
 
 
 @transaction.atomic
@@ -251,10 +273,10 @@ def unclaim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBas
     Raises:
         CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskNotClaimed.
     """
-    case, state, work_item, key = _task_step(case_id, task_id, actor, now, rules.UNCLAIM)
-    steps.unclaim(state, key)
-    return _record(case, state, kind=AuditEvent.Kind.TASK_UNCLAIMED, actor=actor, now=now, key=key, payload={},
-                   claimed_by={work_item.task_id: None})  # fmt: skip
+    step = _task_step(case_id, task_id, actor, now, rules.UNCLAIM)
+    steps.unclaim(step.state, step.key)
+    return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_UNCLAIMED, actor=actor, now=now, key=step.key,
+                   payload={}, items=step.items, claimed_by={step.work_item.task_id: None})  # fmt: skip
 
 
 @transaction.atomic
@@ -269,12 +291,12 @@ def complete_task(
     """
     if not isinstance(data, Mapping):
         raise exc.InvalidTaskData(fields={"__all__": ["data must be a JSON object"]})
-    case, state, work_item, key = _task_step(case_id, task_id, actor, now, rules.COMPLETE)
+    step = _task_step(case_id, task_id, actor, now, rules.COMPLETE)
     submitted = audit.normalize_payload(data)
-    rules.check_task_data(case=case, state=state, work_item=work_item, actor=actor, data=submitted)
-    steps.complete(state, key, data=submitted, at=now)
-    return _record(case, state, kind=AuditEvent.Kind.TASK_COMPLETED, actor=actor, now=now, key=key,
-                   payload={"data": submitted})  # fmt: skip
+    rules.check_task_data(case=step.case, state=step.state, work_item=step.work_item, actor=actor, data=submitted)
+    steps.complete(step.state, step.key, data=submitted, at=now, task_id=step.work_item.task_id)
+    return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_COMPLETED, actor=actor, now=now, key=step.key,
+                   payload={"data": submitted}, items=step.items)  # fmt: skip
 
 
 @transaction.atomic
@@ -287,12 +309,13 @@ def send_message(
         CaseNotFound, CaseClosed, MessageNotExpected.
     """
     case = _locked_case(case_id)
-    state = _load_state(case)
+    items = _work_items(case)
+    state = _load_state(case, items)
     if name == OBJECTION_MESSAGE and not any(t.bpmn_id == NOTICE_TIMER_ID for t in bpmn.pending_timers(state.workflow)):
         raise exc.MessageNotExpected(name=name)
     body = audit.normalize_payload(data)
     steps.message(state, name=name, payload=body, at=now)
-    return _record(case, state, kind=AuditEvent.Kind.MESSAGE_RECEIVED, actor=actor, now=now,
+    return _record(case, state, kind=AuditEvent.Kind.MESSAGE_RECEIVED, actor=actor, now=now, items=items,
                    payload={"name": name, "data": body})  # fmt: skip
 
 
@@ -318,10 +341,11 @@ def fire_case_timers(case_id: UUID | str, *, now: datetime) -> bool:
     case = _locked_case_or_none(case_id)
     if case is None or case.next_timer_due is None or case.next_timer_due > now:
         return False
-    state = _load_state(case)
+    items = _work_items(case)
+    state = _load_state(case, items)
     due = [t.bpmn_id for t in bpmn.pending_timers(state.workflow) if t.due_at <= now]
     steps.timers(state, at=now)
-    _record(case, state, kind=AuditEvent.Kind.TIMER_FIRED, actor=None, now=now, payload={"due": due})
+    _record(case, state, kind=AuditEvent.Kind.TIMER_FIRED, actor=None, now=now, payload={"due": due}, items=items)
     return True
 
 
@@ -343,7 +367,8 @@ def cancel_case(case_id: UUID | str, *, actor: AbstractBaseUser, reason: str, no
         raise exc.ReasonRequired()
     case = _locked_case(case_id)
     rules.check_can_cancel(case=case, actor=actor)
-    state = _load_state(case)
+    items = _work_items(case)
+    state = _load_state(case, items)
     steps.cancel(state)
-    return _record(case, state, kind=AuditEvent.Kind.CASE_CANCELLED, actor=actor, now=now,
+    return _record(case, state, kind=AuditEvent.Kind.CASE_CANCELLED, actor=actor, now=now, items=items,
                    payload={"reason": reason.strip()})  # fmt: skip

@@ -22,12 +22,18 @@ class CaseState:
     workflow: Any
     status: str = Case.Status.RUNNING
     claims: dict[UUID, str] = field(default_factory=dict)
+    _ready: list[bpmn.ReadyTask] | None = None  # cached between mutations
 
     def state_hash(self) -> str:
         return bpmn.state_hash(self.workflow, status=self.status, claims=self.claims)
 
     def ready_tasks(self) -> list[bpmn.ReadyTask]:
-        return bpmn.ready_user_tasks(self.workflow, self.parsed)
+        if self._ready is None:
+            self._ready = bpmn.ready_user_tasks(self.workflow, self.parsed)
+        return self._ready
+
+    def changed(self) -> None:
+        self._ready = None
 
 
 def key_from_event(bpmn_id: str, mi_index: str, payload: Mapping[str, Any]) -> bpmn.TaskKey:
@@ -50,8 +56,13 @@ def unclaim(state: CaseState, key: bpmn.TaskKey) -> UUID:
     return task_id
 
 
-def complete(state: CaseState, key: bpmn.TaskKey, *, data: Mapping[str, Any], at: datetime) -> UUID:
-    task_id = bpmn.find_ready_task(state.workflow, key)
+def complete(
+    state: CaseState, key: bpmn.TaskKey, *, data: Mapping[str, Any], at: datetime, task_id: UUID | None = None
+) -> UUID:
+    """Complete the task named by `key`; live work passes the `task_id` it already resolved from
+    that key (skipping a second search of the task tree), replay resolves it here."""
+    if task_id is None:
+        task_id = bpmn.find_ready_task(state.workflow, key)
     bpmn.validate_form_data(state.parsed, key.bpmn_id, data)
     bpmn.complete_user_task(state.workflow, task_id=task_id, data=data, now=at)
     state.claims.pop(task_id, None)
@@ -71,11 +82,13 @@ def timers(state: CaseState, *, at: datetime) -> None:
 
 def cancel(state: CaseState) -> None:
     bpmn.cancel(state.workflow)
+    state.changed()
     state.status = Case.Status.CANCELLED
     state.claims.clear()
 
 
 def _settle(state: CaseState) -> None:
+    state.changed()
     live = {t.id for t in state.ready_tasks()}
     state.claims = {task_id: user for task_id, user in state.claims.items() if task_id in live}
     if bpmn.is_completed(state.workflow):
