@@ -174,3 +174,62 @@ def all_error_classes() -> list[type[EngineError]]:
         found.append(cls)
         pending.extend(cls.__subclasses__())
     return sorted(found, key=lambda c: c.__name__)
+
+
+class NotInLane(EngineError):
+    code = "not_in_lane"
+
+    def __init__(self, *, task: str, lane: str) -> None:
+        super().__init__(_("您不担任“%(lane)s”岗位，不能办理该环节") % {"lane": lane}, task=task, lane=lane)
+
+
+class SeparationOfDuties(EngineError):
+    code = "separation_of_duties"
+
+    MESSAGES = {
+        "applicant_never_acts": "申请人本人不得经办本案",
+        "agent_never_acts": "代办员不得经办其代为申请的案件",
+        "acceptor_not_reviewer": "受理人不得审核同一案件",
+        "reviewer_not_approver": "审核人不得审批同一案件",
+    }
+
+    def __init__(self, *, rule: str) -> None:
+        super().__init__(_("违反职责分离：%(why)s") % {"why": _(self.MESSAGES.get(rule, rule))}, rule=rule)
+
+
+class ConflictOfInterest(EngineError):
+    code = "conflict_of_interest"
+
+    def __init__(self, *, user: str) -> None:
+        super().__init__(_("%(user)s 与本案有利害关系，应当回避") % {"user": user}, user=user)
+
+
+class ChiefNotDirectHandler(EngineError):
+    code = "chief_not_direct_handler"
+
+    def __init__(self, *, areas: list[str]) -> None:
+        super().__init__(_("“五不直接分管”：主要负责人不直接分管、经办%(areas)s事项") % {"areas": "、".join(areas)},
+                         areas=areas)  # fmt: skip
+
+
+class ChiefMustSpeakLast(EngineError):
+    code = "chief_must_speak_last"
+
+    def __init__(self, *, waiting: int) -> None:
+        super().__init__(_("末位表态：还有 %(n)s 名成员未表态，主要负责人须最后表态") % {"n": waiting}, waiting=waiting)
+
+
+class QuorumNotMet(EngineError):
+    code = "quorum_not_met"
+
+    def __init__(self, *, present: int, expected: int, fraction: float) -> None:
+        super().__init__(_("到会 %(present)s 人，应到 %(expected)s 人，未达到法定人数，不能开会表决")
+                         % {"present": present, "expected": expected},
+                         present=present, expected=expected, fraction=fraction)  # fmt: skip
+
+
+class PositionNotFound(EngineError):
+    code = "position_not_found"
+
+    def __init__(self, *, position: str) -> None:
+        super().__init__(_("岗位 %(position)s 不存在") % {"position": position}, position=position)

@@ -34,6 +34,45 @@ class Organization(models.Model):
         return self.name
 
 
+class Assignment(models.Model):
+    """A user holds a position in an organization (a deputy also lists the areas he supervises)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("用户"), on_delete=models.CASCADE,
+                             related_name="assignments")  # fmt: skip
+    position = models.ForeignKey("processes.Position", verbose_name=_("岗位"), on_delete=models.PROTECT,
+                                 related_name="assignments")  # fmt: skip
+    organization = models.ForeignKey(Organization, verbose_name=_("组织"), on_delete=models.CASCADE,
+                                     related_name="assignments")  # fmt: skip
+    areas = models.JSONField(_("分管领域"), default=list, blank=True, help_text=_("财务、人事、工程项目、行政审批、物资采购等"))
+
+    class Meta:
+        verbose_name = _("岗位任职")
+        verbose_name_plural = _("岗位任职")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "position", "organization"], name="assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.position} · {self.organization}"
+
+
+class CalendarDay(models.Model):
+    """An admin-maintained holiday or make-up working day, for years the packaged calendar lacks
+    (or to correct it). A row here always wins over the packaged data."""
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    name = models.CharField(_("名称"), max_length=50, blank=True, help_text=_("如：元旦、春节调休上班"))
+
+    class Meta:
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = _("节假日与调休")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'上班' if self.is_workday else '休息'} {self.name}"
+
+
 class ProcessDefinition(models.Model):
     """One version of a BPMN process: its sources (BPMN files and forms) keyed by their sha256.
 
@@ -83,7 +122,24 @@ class Case(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("所属组织"), on_delete=models.PROTECT, related_name="cases"
     )
+    handling_unit = models.ForeignKey(
+        Organization, verbose_name=_("承办站所"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    applicant_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("申请人账号"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", help_text=_("申请人本身是系统用户时（如村干部），其不得经办本案"),
+    )  # fmt: skip
+    agent_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("代办员"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+",
+    )  # fmt: skip
+    separate_filing = models.BooleanField(_("单独备案"), default=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.RUNNING, db_index=True)
+    due_at = models.DateTimeField(_("承诺办结时间"), null=True, blank=True, db_index=True)
+    legal_due_at = models.DateTimeField(_("法定办结时间"), null=True, blank=True, db_index=True)
+    paused_since = models.DateTimeField(_("计时暂停自"), null=True, blank=True,
+                                        help_text=_("补正等待、公示期间不计入办理时限"))  # fmt: skip
+    paused_working_days = models.PositiveIntegerField(_("已暂停工作日"), default=0)
     workflow_json = models.TextField(_("流程快照"))
     state_hash = models.CharField(_("状态摘要"), max_length=64)
     last_sequence = models.PositiveIntegerField(_("最新审计序号"), default=0)
@@ -122,6 +178,7 @@ class WorkItem(models.Model):
     )  # fmt: skip
     created_at = models.DateTimeField(_("生成时间"))
     due_at = models.DateTimeField(_("到期时间"), null=True, blank=True, db_index=True)
+    escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
 
     class Meta:
         verbose_name = _("待办任务")
@@ -156,6 +213,63 @@ class Timer(models.Model):
         return f"{self.case_id}:{self.bpmn_id}@{self.due_at.isoformat()}"
 
 
+class ConflictDeclaration(models.Model):
+    """A declared conflict of interest: the user is recused from acting or voting on the case,
+    and the case is marked for separate filing (单独备案)."""
+
+    class Relation(models.TextChoices):
+        RELATIVE = "relative", _("近亲属")
+        VILLAGE_CADRE = "village_cadre", _("村干部本人或其近亲属")
+        HANDLER_RELATIVE = "handler_relative", _("经办人近亲属")
+        OTHER = "other", _("其他利害关系")
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="conflicts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("回避人"), on_delete=models.PROTECT,
+                             related_name="+")  # fmt: skip
+    relation = models.CharField(_("关系"), max_length=20, choices=Relation)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    declared_at = models.DateTimeField(_("申报时间"))
+
+    class Meta:
+        verbose_name = _("利害关系申报")
+        verbose_name_plural = _("利害关系申报")
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="conflict_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.user} ({self.relation})"
+
+
+class AccountabilityRecord(models.Model):
+    """An accountability record (问责记录) raised by deadline escalation or by an inspector."""
+
+    class Kind(models.TextChoices):
+        OVERDUE = "overdue", _("超时")
+        LONG_DELAY = "long_delay", _("久拖不办")
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="accountability")
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind)
+    level = models.PositiveSmallIntegerField(_("督办级别"))
+    bpmn_id = models.CharField(_("环节标识"), max_length=100)
+    task_name = models.CharField(_("环节名称"), max_length=200)
+    responsibility_code = models.CharField(_("责任事项"), max_length=20, blank=True)
+    handler_name = models.CharField(_("经办人"), max_length=150, blank=True)
+    station_head_name = models.CharField(_("站所负责人"), max_length=150, blank=True)
+    notified = models.JSONField(_("督办对象"), default=list)
+    due_at = models.DateTimeField(_("应办结时间"))
+    created_at = models.DateTimeField(_("记录时间"))
+
+    class Meta:
+        verbose_name = _("问责记录")
+        verbose_name_plural = _("问责记录")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "bpmn_id", "level", "due_at"], name="accountability_once_per_level"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.kind} L{self.level}"
+
+
 class AuditEvent(models.Model):
     """One input to a case. Append-only: no code path updates or deletes a row.
 
@@ -172,6 +286,7 @@ class AuditEvent(models.Model):
         TIMER_FIRED = "timer_fired", _("定时触发")
         CASE_CANCELLED = "case_cancelled", _("撤销案件")
         DEADLINE_ESCALATED = "deadline_escalated", _("超时督办")
+        CONFLICT_DECLARED = "conflict_declared", _("利害关系申报")
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="audit_events")
     sequence = models.PositiveIntegerField(_("序号"))

@@ -1,58 +1,318 @@
-"""Who may do what on a case: claims, assigned members, and (with positions) lanes and duties.
+"""Who may do what on a case, and when work is due.
 
-Every check raises a domain error and writes nothing; services call these before changing state.
+Checks run before a service changes anything and raise a domain error with its own code:
+lanes map to positions (`not_in_lane`), separation of duties (`separation_of_duties`),
+declared conflicts of interest (`conflict_of_interest`), 五不直接分管
+(`chief_not_direct_handler`), 末位表态 (`chief_must_speak_last`), meeting quorum
+(`quorum_not_met`), claims and assigned members.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import logging
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
 from engine import exceptions as exc
+from engine import workdays
 
 if TYPE_CHECKING:
     from engine import bpmn
     from engine.models import Case, Organization, ProcessDefinition, WorkItem
     from engine.steps import CaseState
 
+logger = logging.getLogger(__name__)
+
 CLAIM = "claim"
 UNCLAIM = "unclaim"
 COMPLETE = "complete"
+CHIEF = "chief"
+FIVE_AREAS = ("财务", "人事", "工程项目", "行政审批", "物资采购")
+
+# separation-of-duties rules a power may declare in the catalog
+APPLICANT_NEVER_ACTS = "applicant_never_acts"
+AGENT_NEVER_ACTS = "agent_never_acts"
+ACCEPTOR_NOT_REVIEWER = "acceptor_not_reviewer"
+REVIEWER_NOT_APPROVER = "reviewer_not_approver"
+CONFLICT_RECUSAL = "conflict_recusal"
+DEFAULT_SEPARATION = (APPLICANT_NEVER_ACTS, AGENT_NEVER_ACTS, ACCEPTOR_NOT_REVIEWER, REVIEWER_NOT_APPROVER,
+                      CONFLICT_RECUSAL)  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------
+# Organizations and positions
+# ------------------------------------------------------------------------------------------
+
+
+def org_subtree(organization: Organization) -> list[int]:
+    """The organization and everything below it (township → stations and villages)."""
+    from engine.models import Organization
+
+    ids, frontier = [organization.pk], [organization.pk]
+    while frontier:
+        frontier = list(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        ids.extend(frontier)
+    return ids
+
+
+def positions_of(user: AbstractBaseUser, organization_ids: Iterable[int]) -> set[str]:
+    """Position codes and names the user holds in any of the organizations."""
+    from engine.models import Assignment
+
+    held: set[str] = set()
+    for code, name in Assignment.objects.filter(user=user, organization_id__in=list(organization_ids)).values_list(
+        "position__code", "position__name"
+    ):
+        held.update((code, name))
+    return held
+
+
+def holds(user: AbstractBaseUser, position_code: str, organization: Organization) -> bool:
+    return position_code in positions_of(user, org_subtree(organization))
+
+
+# ------------------------------------------------------------------------------------------
+# Starting
+# ------------------------------------------------------------------------------------------
 
 
 def check_can_start(
     *, definition: ProcessDefinition, power_code: str, actor: AbstractBaseUser, organization: Organization
-) -> None:
-    """Hook for starting rules (the power list check lives with the catalog)."""
+) -> Any:
+    """清单之外无权力: a power's process starts only for a code on the current list.
+
+    Returns the catalog power (or None for a process that is not a power).
+
+    Raises:
+        PowerNotListed: the code is unknown, removed from the list, or not this process's power.
+    """
+    from processes.models import Power
+
+    if power_code:
+        power = Power.objects.filter(code=power_code).first()
+        if power is None or not power.is_active or power.process_id != definition.process_id:
+            raise exc.PowerNotListed(power=power_code)
+        return power
+    if Power.objects.filter(process_id=definition.process_id).exists():
+        raise exc.PowerNotListed(power=definition.process_id)
+    return None
 
 
-def check_task_action(*, case: Case, work_item: WorkItem, actor: AbstractBaseUser, action: str, now: datetime) -> None:
-    """Raises: TaskClaimedByOther, TaskNotClaimed, NotAssignedMember."""
+def setup_case(case: Case, power: Any, *, now: datetime) -> None:
+    """Fill the fields that follow from the power: handling station and deadlines."""
+    from engine.models import Organization
+
+    if power is None:
+        return
+    station = Organization.objects.filter(kind=Organization.Kind.STATION, name=power.handling_unit).first()
+    case.handling_unit = station
+    case.due_at = workdays.add_limit(now, power.promised_limit_value, power.promised_limit_unit or workdays.WORKING_DAY)
+    if power.legal_limit_value is not None:
+        case.legal_due_at = workdays.add_limit(now, power.legal_limit_value,
+                                               power.legal_limit_unit or workdays.WORKING_DAY)  # fmt: skip
+
+
+def _power(case: Case) -> Any:
+    if not case.power_code:
+        return None
+    from processes.models import Power
+
+    return Power.objects.filter(code=case.power_code).first()
+
+
+def separation_rules(case: Case) -> tuple[str, ...]:
+    power = _power(case)
+    if power is None:
+        return DEFAULT_SEPARATION
+    return tuple(power.separation_of_duties or ())
+
+
+# ------------------------------------------------------------------------------------------
+# Acting on a task
+# ------------------------------------------------------------------------------------------
+
+
+def check_task_action(
+    *, case: Case, work_item: WorkItem, actor: AbstractBaseUser, action: str, now: datetime,
+    state: CaseState | None = None,
+) -> None:  # fmt: skip
+    """Raises: TaskClaimedByOther, TaskNotClaimed, NotAssignedMember, NotInLane,
+    SeparationOfDuties, ConflictOfInterest, ChiefNotDirectHandler, ChiefMustSpeakLast."""
     username = actor.get_username()
     holder = getattr(work_item, "claimant", None) if work_item.claimed_by_id else None
+    if action == UNCLAIM:
+        if holder != username:
+            raise exc.TaskNotClaimed(task=work_item.bpmn_id)
+        return
     if action == CLAIM and holder is not None:
         raise exc.TaskClaimedByOther(task=work_item.bpmn_id, claimed_by=holder)
-    if action == UNCLAIM and holder != username:
-        raise exc.TaskNotClaimed(task=work_item.bpmn_id)
     if action == COMPLETE and holder is not None and holder != username:
         raise exc.TaskClaimedByOther(task=work_item.bpmn_id, claimed_by=holder)
-    if action in (CLAIM, COMPLETE) and work_item.member and work_item.member != username:
+    if work_item.member and work_item.member != username:
         raise exc.NotAssignedMember(task=work_item.bpmn_id, member=work_item.member)
+
+    scope = org_subtree(case.organization)
+    held = positions_of(actor, scope)
+    if work_item.lane and work_item.lane not in held:
+        raise exc.NotInLane(task=work_item.bpmn_id, lane=work_item.lane)
+
+    rules = separation_rules(case)
+    if APPLICANT_NEVER_ACTS in rules and case.applicant_user_id == actor.pk:
+        raise exc.SeparationOfDuties(rule=APPLICANT_NEVER_ACTS)
+    if AGENT_NEVER_ACTS in rules and case.agent_user_id == actor.pk:
+        raise exc.SeparationOfDuties(rule=AGENT_NEVER_ACTS)
+    if CONFLICT_RECUSAL in rules and case.conflicts.filter(user=actor).exists():
+        raise exc.ConflictOfInterest(user=username)
+
+    properties = _task_properties(case, work_item, state)
+    duty = properties.get("duty", "")
+    if duty in ("review", "approve"):
+        earlier = {"review": "accept", "approve": "review"}[duty]
+        rule = ACCEPTOR_NOT_REVIEWER if duty == "review" else REVIEWER_NOT_APPROVER
+        if rule in rules and username in _actors_of_duty(case, earlier, state):
+            raise exc.SeparationOfDuties(rule=rule)
+
+    tags = {t.strip() for t in properties.get("tags", "").split(",") if t.strip()}
+    if tags & set(FIVE_AREAS) and CHIEF in held:
+        raise exc.ChiefNotDirectHandler(areas=sorted(tags & set(FIVE_AREAS)))
+
+    if work_item.mi_index and work_item.member and CHIEF in held and action == COMPLETE:
+        from engine.models import WorkItem
+
+        others = WorkItem.objects.filter(case=case, bpmn_id=work_item.bpmn_id).exclude(pk=work_item.pk)
+        if others.exists():
+            raise exc.ChiefMustSpeakLast(waiting=others.count())
+
+
+def _task_properties(case: Case, work_item: WorkItem, state: CaseState | None) -> Mapping[str, str]:
+    parsed = state.parsed if state is not None else None
+    if parsed is None:
+        from engine.services import parsed_definition
+
+        parsed = parsed_definition(case.definition)
+    info = parsed.user_tasks.get(work_item.bpmn_id)
+    return info.properties if info is not None else {}
+
+
+def _actors_of_duty(case: Case, duty: str, state: CaseState | None) -> set[str]:
+    """Users who completed tasks of the given duty on this case (from its audit trail)."""
+    from engine.models import AuditEvent
+
+    parsed = state.parsed if state is not None else None
+    if parsed is None:
+        from engine.services import parsed_definition
+
+        parsed = parsed_definition(case.definition)
+    ids = [bpmn_id for bpmn_id, info in parsed.user_tasks.items() if info.properties.get("duty") == duty]
+    if not ids:
+        return set()
+    return set(
+        AuditEvent.objects.filter(case=case, kind=AuditEvent.Kind.TASK_COMPLETED, bpmn_id__in=ids).values_list(
+            "actor_name", flat=True
+        )
+    )
 
 
 def check_task_data(
     *, case: Case, state: CaseState, work_item: WorkItem, actor: AbstractBaseUser, data: Mapping[str, Any]
 ) -> None:
-    """Hook for rules on submitted data beyond the form schema."""
+    """Rules on submitted data beyond the form: attendance (quorum, recusal).
+
+    A task with the property ``attendance=true`` records ``expected_members`` (应到会),
+    ``present_members`` and ``proceed``. Proceeding needs a quorum: more than the fraction
+    ``quorum_fraction`` (default one half) of those expected; recused members may not vote.
+
+    Raises: QuorumNotMet, ConflictOfInterest.
+    """
+    properties = _task_properties(case, work_item, state)
+    if properties.get("attendance") != "true":
+        return
+    expected = list(data.get("expected_members") or [])
+    present = list(data.get("present_members") or [])
+    recused = set(case.conflicts.values_list("user__username", flat=True))
+    voting = [m for m in present if m in recused]
+    if voting:
+        raise exc.ConflictOfInterest(user=voting[0])
+    if not data.get("proceed", True):
+        return
+    fraction = float(data.get("quorum_fraction") or properties.get("quorum_fraction") or 0.5)
+    if not expected or len(present) <= len(expected) * fraction:
+        raise exc.QuorumNotMet(present=len(present), expected=len(expected), fraction=fraction)
 
 
 def check_can_cancel(*, case: Case, actor: AbstractBaseUser) -> None:
-    """Hook for who may cancel a case."""
+    """Hook for who may cancel a case (the API restricts it to leaders and administrators)."""
+
+
+# ------------------------------------------------------------------------------------------
+# Deadlines
+# ------------------------------------------------------------------------------------------
 
 
 def task_due_at(case: Case, task: bpmn.ReadyTask, *, now: datetime) -> datetime | None:
-    """Due time of a new work item (working-day deadlines come with the calendar)."""
-    return None
+    """A task's own `time_limit` (e.g. `3WD`), else the case's promised deadline."""
+    limit = workdays.parse_limit(task.properties.get("time_limit"))
+    if limit is not None:
+        return workdays.add_limit(now, *limit)
+    return case.due_at
+
+
+def is_clock_paused(ready: Iterable[bpmn.ReadyTask], pending_timer_ids: Iterable[str]) -> bool:
+    """补正 waiting and notice periods do not count against the time limit."""
+    from engine.services import NOTICE_TIMER_ID
+
+    if NOTICE_TIMER_ID in set(pending_timer_ids):
+        return True
+    return any(t.properties.get("pauses_clock") == "true" for t in ready)
+
+
+def update_clock(case: Case, *, paused: bool, now: datetime) -> None:
+    """Pause or resume the case's deadline clock; on resume, push deadlines out by the pause."""
+    if paused and case.paused_since is None:
+        case.paused_since = now
+    elif not paused and case.paused_since is not None:
+        days = workdays.working_days_between(case.paused_since, now)
+        case.paused_since = None
+        if days:
+            case.paused_working_days += days
+            power = _power(case)
+            if power is not None:
+                total = power.promised_limit_value + case.paused_working_days
+                case.due_at = workdays.add_limit(case.started_at, total, power.promised_limit_unit or workdays.WORKING_DAY)
+                if power.legal_limit_value is not None:
+                    case.legal_due_at = workdays.add_limit(
+                        case.started_at, power.legal_limit_value + case.paused_working_days,
+                        power.legal_limit_unit or workdays.WORKING_DAY,
+                    )  # fmt: skip
+
+
+def holders_of(position: str, case: Case, *, station_only: bool = False) -> list[str]:
+    """User names holding a position (code or lane name) for the case: in its handling station,
+    else anywhere in its organization."""
+    from engine.models import Assignment
+
+    query = Assignment.objects.filter(models_q_position(position))
+    if case.handling_unit_id is not None:
+        names = sorted(set(query.filter(organization_id=case.handling_unit_id).values_list("user__username", flat=True)))
+        if names or station_only:
+            return names
+    return sorted(set(query.filter(organization_id__in=org_subtree(case.organization))
+                      .values_list("user__username", flat=True)))  # fmt: skip
+
+
+def models_q_position(position: str) -> Any:
+    from django.db.models import Q
+
+    return Q(position__code=position) | Q(position__name=position)
+
+
+def responsibility_for(case: Case) -> str:
+    """The responsibility item an overdue case of this power answers to (the first linked one)."""
+    power = _power(case)
+    if power is None:
+        return ""
+    first = power.responsibilities.order_by("code").first()
+    return first.code if first is not None else ""

@@ -17,9 +17,19 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from engine import audit, bpmn, rules, steps
+from engine import audit, bpmn, rules, steps, workdays
 from engine import exceptions as exc
-from engine.models import AuditEvent, Case, Organization, ProcessDefinition, Timer, WorkItem
+from engine.models import (
+    AccountabilityRecord,
+    Assignment,
+    AuditEvent,
+    Case,
+    ConflictDeclaration,
+    Organization,
+    ProcessDefinition,
+    Timer,
+    WorkItem,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -88,10 +98,11 @@ def _actor_name(actor: AbstractBaseUser | None) -> str:
     return actor.get_username() if actor is not None else SYSTEM_ACTOR
 
 
-def _locked_case(case_id: UUID | str, *, running: bool = True) -> Case:
+def _locked_case(case_id: UUID | str, *, running: bool = True, skip_locked: bool = False) -> Case:
     try:
         # the definition's sources are only needed on a spec-cache miss: don't decode them per step
-        case = Case.objects.select_for_update().select_related("definition").defer("definition__sources").get(pk=case_id)
+        query = Case.objects.select_for_update(skip_locked=skip_locked).select_related("definition")
+        case = query.defer("definition__sources").get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise exc.CaseNotFound(case_id=case_id) from error
     if running and case.status != Case.Status.RUNNING:
@@ -155,6 +166,8 @@ def _store(
     if new_timers:
         Timer.objects.bulk_create(new_timers)
 
+    if state.status == Case.Status.RUNNING:
+        rules.update_clock(case, paused=rules.is_clock_paused(ready, (t.bpmn_id for t in pending)), now=now)
     case.status = state.status
     case.next_timer_due = min((t.due_at for t in pending), default=None)
     case.workflow_json = bpmn.dumps(state.workflow)
@@ -165,7 +178,7 @@ def _store(
 
 
 _CASE_FIELDS = ["status", "next_timer_due", "workflow_json", "state_hash", "updated_at", "closed_at",
-                "last_sequence", "last_hash"]  # fmt: skip
+                "last_sequence", "last_hash", "paused_since", "paused_working_days", "due_at", "legal_due_at"]  # fmt: skip
 
 
 def _record(
@@ -195,21 +208,27 @@ def _new_reference(power_code: str, process_id: str, now: datetime) -> str:
 def start_case(
     *, process_id: str, actor: AbstractBaseUser, organization: Organization, now: datetime,
     data: Mapping[str, Any] | None = None, power_code: str = "",
+    applicant_user: AbstractBaseUser | None = None, agent_user: AbstractBaseUser | None = None,
 ) -> Case:  # fmt: skip
     """Start a case of the current version of `process_id` and run it to its first wait state.
+
+    `applicant_user` / `agent_user`: the applicant, when a system user (e.g. a village cadre),
+    and the village agent who filed for them; neither may act on the case.
 
     Raises:
         DefinitionNotFound, PowerNotListed, ProcessError.
     """
     definition = current_definition(process_id)
-    rules.check_can_start(definition=definition, power_code=power_code, actor=actor, organization=organization)
+    power = rules.check_can_start(definition=definition, power_code=power_code, actor=actor, organization=organization)
     parsed = parsed_definition(definition)
     start_data = audit.normalize_payload(data or {})
     state = steps.start(parsed, data=start_data, at=now)
     case = Case(
         reference=_new_reference(power_code, process_id, now), definition=definition, power_code=power_code,
         organization=organization, started_by=actor, started_at=now, updated_at=now,
+        applicant_user=applicant_user, agent_user=agent_user,
     )  # fmt: skip
+    rules.setup_case(case, power, now=now)
     _store_initial(case, state, now=now)
     return _record(case, state, kind=AuditEvent.Kind.CASE_STARTED, actor=actor, now=now, items=[],
                    payload={"data": start_data, "process_id": process_id, "definition_sha256": definition.sha256})  # fmt: skip
@@ -240,7 +259,7 @@ def _task_step(case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser
     work_item = next((wi for wi in items if wi.task_id == task_uuid), None)
     if work_item is None:
         raise exc.TaskNotReady(task=str(task_id), state="NOT_READY")
-    rules.check_task_action(case=case, work_item=work_item, actor=actor, action=action, now=now)
+    rules.check_task_action(case=case, work_item=work_item, actor=actor, action=action, now=now, state=state)
     return _Step(case, state, items, work_item, key)
 
 
@@ -350,10 +369,94 @@ def fire_case_timers(case_id: UUID | str, *, now: datetime) -> bool:
 
 
 def _locked_case_or_none(case_id: UUID | str) -> Case | None:
+    """The case, locked, or None when it is closed, gone, or locked by another worker (SKIP LOCKED)."""
     try:
-        return _locked_case(case_id)
+        return _locked_case(case_id, skip_locked=True)
     except (exc.CaseNotFound, exc.CaseClosed):
         return None
+
+
+@transaction.atomic
+def declare_conflict(
+    case_id: UUID | str, *, user: AbstractBaseUser, relation: str, note: str = "", actor: AbstractBaseUser,
+    now: datetime,
+) -> Case:  # fmt: skip
+    """Record a conflict of interest: `user` is recused from the case, which is marked 单独备案.
+
+    Raises:
+        CaseNotFound, CaseClosed, InvalidTaskData (unknown relation or a second declaration).
+    """
+    if relation not in ConflictDeclaration.Relation.values:
+        raise exc.InvalidTaskData(fields={"relation": [f"unknown relation {relation!r}"]})
+    case = _locked_case(case_id)
+    if case.conflicts.filter(user=user).exists():
+        raise exc.InvalidTaskData(fields={"user": ["already declared"]})
+    items = _work_items(case)
+    state = _load_state(case, items)
+    ConflictDeclaration.objects.create(case=case, user=user, relation=relation, note=note, declared_at=now)
+    case.separate_filing = True
+    case.save(update_fields=["separate_filing"])
+    return _record(case, state, kind=AuditEvent.Kind.CONFLICT_DECLARED, actor=actor, now=now, items=items,
+                   payload={"user": user.get_username(), "relation": relation, "note": note})  # fmt: skip
+
+
+@transaction.atomic
+def escalate_case(case_id: UUID | str, *, now: datetime) -> int:
+    """Raise the deadline escalations now due on one case (SKIP LOCKED; idempotent).
+
+    Ladder per overdue work item: level 1 reminds the handler, level 2 the station head (one
+    working day later), level 3 the discipline inspector (two working days later). Each level
+    is one audit event and one accountability record (超时, and 久拖不办 at level 3).
+    Returns how many escalations were raised.
+    """
+    case = _locked_case_or_none(case_id)
+    if case is None:
+        return 0
+    raised = 0
+    items = _work_items(case)
+    for item in items:
+        if item.due_at is None or item.due_at >= now:
+            continue
+        for level in range(item.escalation_level + 1, ESCALATION_LEVELS + 1):
+            if now <= workdays.add_limit(item.due_at, level - 1, workdays.WORKING_DAY) and level > 1:
+                break
+            _escalate(case, item, level=level, now=now, items=items)
+            raised += 1
+    return raised
+
+
+ESCALATION_LEVELS = 3
+
+
+def _escalate(case: Case, item: WorkItem, *, level: int, now: datetime, items: list[WorkItem]) -> None:
+    handler = [item.claimant] if getattr(item, "claimant", None) else rules.holders_of(item.lane, case)
+    station_heads = rules.holders_of("station_head", case, station_only=True)
+    notified = {1: handler, 2: station_heads, 3: rules.holders_of("discipline_inspector", case)}[level]
+    record = AccountabilityRecord.objects.create(
+        case=case, kind=AccountabilityRecord.Kind.LONG_DELAY if level == ESCALATION_LEVELS else AccountabilityRecord.Kind.OVERDUE,
+        level=level, bpmn_id=item.bpmn_id, task_name=item.name, responsibility_code=rules.responsibility_for(case),
+        handler_name="、".join(handler), station_head_name="、".join(station_heads), notified=notified,
+        due_at=item.due_at, created_at=now,
+    )  # fmt: skip
+    WorkItem.objects.filter(pk=item.pk).update(escalation_level=level)
+    item.escalation_level = level
+    audit.append_event(
+        case, kind=AuditEvent.Kind.DEADLINE_ESCALATED, actor=None, actor_name=SYSTEM_ACTOR, at=now,
+        bpmn_id=item.bpmn_id, mi_index=item.mi_index or None,
+        payload={"level": level, "notified": notified, "record": record.pk, "due_at": audit.canonical_time(item.due_at)},
+        state_hash=case.state_hash,
+    )  # fmt: skip
+    case.save(update_fields=["last_sequence", "last_hash"])
+
+
+def escalate_overdue(*, now: datetime) -> int:
+    """Escalate every case with an overdue work item; each case in its own transaction."""
+    case_ids = (
+        WorkItem.objects.filter(due_at__lt=now, escalation_level__lt=ESCALATION_LEVELS, case__status=Case.Status.RUNNING)
+        .values_list("case_id", flat=True)
+        .distinct()
+    )
+    return sum(escalate_case(case_id, now=now) for case_id in list(case_ids))
 
 
 @transaction.atomic
@@ -372,3 +475,52 @@ def cancel_case(case_id: UUID | str, *, actor: AbstractBaseUser, reason: str, no
     steps.cancel(state)
     return _record(case, state, kind=AuditEvent.Kind.CASE_CANCELLED, actor=actor, now=now, items=items,
                    payload={"reason": reason.strip()})  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------
+# Positions
+# ------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assign_position(
+    *, user: AbstractBaseUser, position_code: str, organization: Organization, areas: list[str] | tuple = ()
+) -> tuple[Assignment, list[str]]:
+    """Give a user a position; a deputy (分管领导) also gets the areas he supervises.
+
+    五不直接分管: the chief may not supervise 财务, 人事, 工程项目, 行政审批 or 物资采购, whether
+    named as areas or carried by the powers of the unit he would supervise. Returns the
+    assignment and warnings (one deputy holding all five areas).
+
+    Raises:
+        ChiefNotDirectHandler.
+    """
+    from processes.models import Position, Power
+
+    position = Position.objects.filter(code=position_code).first()
+    if position is None:
+        raise exc.PositionNotFound(position=position_code)
+    unit_areas = set()
+    for tags in Power.objects.filter(handling_unit=organization.name, is_active=True).values_list("five_areas", flat=True):
+        unit_areas.update(tags or ())
+    supervised = (set(areas) | (unit_areas if position_code == "deputy" else set())) & set(rules.FIVE_AREAS)
+    is_chief = position_code == rules.CHIEF or Assignment.objects.filter(user=user, position__code=rules.CHIEF).exists()
+    if supervised and is_chief:
+        raise exc.ChiefNotDirectHandler(areas=sorted(supervised))
+    if position_code == rules.CHIEF and Assignment.objects.filter(user=user, position__code="deputy").exclude(
+        areas=[]
+    ).exists():
+        held = set()
+        for other in Assignment.objects.filter(user=user, position__code="deputy"):
+            held.update(other.areas or ())
+        if held & set(rules.FIVE_AREAS):
+            raise exc.ChiefNotDirectHandler(areas=sorted(held & set(rules.FIVE_AREAS)))
+    assignment = Assignment.objects.create(user=user, position=position, organization=organization, areas=list(areas))
+    held_areas: set[str] = set()
+    for other in Assignment.objects.filter(user=user, position__code="deputy"):
+        held_areas.update(other.areas or ())
+    warnings = []
+    if set(rules.FIVE_AREAS) <= held_areas:
+        warnings.append(f"{user.get_username()} 一人分管了全部五个领域（{'、'.join(rules.FIVE_AREAS)}），原则上应分设")
+        logger.warning(warnings[-1])
+    return assignment, warnings

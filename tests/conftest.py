@@ -42,10 +42,40 @@ def make_user(db):
     return make
 
 
+POSITION_NAMES = {
+    "window_clerk": "窗口受理员", "handler": "经办人", "station_head": "站所负责人", "deputy": "分管领导",
+    "chief": "主要负责人", "committee_member": "班子成员", "recorder": "记录人", "discipline_inspector": "纪检委员",
+    "archivist": "档案管理员", "village_agent": "代办员", "village_committee": "村委会", "administrator": "系统管理员",
+}  # fmt: skip
+
+
+def grant(user, position_code: str, organization, areas=()):
+    """Give `user` a position in `organization` (creating the position row if the catalog is not loaded)."""
+    from engine.models import Assignment
+    from processes.models import Position
+
+    position, _ = Position.objects.get_or_create(
+        code=position_code, defaults={"name": POSITION_NAMES[position_code], "order": len(POSITION_NAMES)}
+    )
+    return Assignment.objects.create(user=user, position=position, organization=organization, areas=list(areas))
+
+
 @pytest.fixture
-def people(make_user) -> dict:
-    names = ["clerk", "handler", "alice", "bob", "carol", "chief", "archivist", "outsider"]
-    return {name: make_user(name) for name in names}
+def people(make_user, township) -> dict:
+    """Users of the sample process, each holding the position of his lane in the township."""
+    roles = {"clerk": ["window_clerk"], "handler": ["handler"], "alice": ["committee_member"],
+             "bob": ["committee_member"], "carol": ["committee_member"], "chief": ["chief", "committee_member"],
+             "archivist": ["archivist"], "outsider": []}  # fmt: skip
+    from processes.models import Position
+
+    for order, (code, label) in enumerate(POSITION_NAMES.items()):
+        Position.objects.get_or_create(code=code, defaults={"name": label, "order": order})
+    users = {}
+    for name, positions in roles.items():
+        users[name] = make_user(name)
+        for code in positions:
+            grant(users[name], code, township)
+    return users
 
 
 def pytest_collection_modifyitems(config, items):

@@ -10,6 +10,7 @@ from django.db import connection
 
 from engine import audit, exceptions as exc, services
 from engine.models import AuditEvent, Case, WorkItem
+from tests.conftest import grant
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres_only]
 
@@ -41,6 +42,8 @@ def run_threads(jobs) -> list:
 @pytest.fixture
 def voting_case(sample_definition, township, people, make_user, t0):
     voters = {name: make_user(name) for name in VOTERS}
+    for user in voters.values():
+        grant(user, "committee_member", township)
     case = services.start_case(process_id="sample_approval", actor=people["clerk"], organization=township, now=t0,
                                data={"members": VOTERS})  # fmt: skip
     now = t0

@@ -1,0 +1,102 @@
+"""Chinese working days: statutory holidays and make-up working days (调休).
+
+Sources, in order: the admin-edited `CalendarDay` table (always wins), the `chinesecalendar`
+package for the years it covers, and for other years weekends only, with a logged warning
+(never an error: a deadline is still computed, flagged as approximate in the log).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import chinese_calendar
+from django.conf import settings
+
+logger = logging.getLogger(__name__)
+
+WORKING_DAY = "working_day"
+CALENDAR_DAY = "calendar_day"
+_warned_years: set[int] = set()
+
+
+def _local_tz() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def _overrides(start: date, end: date) -> dict[date, bool]:
+    from engine.models import CalendarDay
+
+    return dict(CalendarDay.objects.filter(date__gte=start, date__lte=end).values_list("date", "is_workday"))
+
+
+def _packaged_is_workday(day: date) -> bool:
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        if day.year not in _warned_years:
+            _warned_years.add(day.year)
+            logger.warning("no holiday data for %s: counting weekends only; add its holidays in the admin", day.year)
+        return day.weekday() < 5
+
+
+class WorkCalendar:
+    """Answers working-day questions for a span of dates with one query for the overrides."""
+
+    def __init__(self, start: date, end: date) -> None:
+        self._overrides = _overrides(start, end)
+
+    def is_workday(self, day: date) -> bool:
+        if day in self._overrides:
+            return self._overrides[day]
+        return _packaged_is_workday(day)
+
+
+def is_workday(day: date) -> bool:
+    return WorkCalendar(day, day).is_workday(day)
+
+
+def _end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59, 59), tzinfo=_local_tz())
+
+
+def add_limit(start: datetime, amount: int, unit: str) -> datetime:
+    """The deadline `amount` units after `start`: the end of the last day counted.
+
+    Working days count from the day after `start` and skip holidays (make-up weekends count);
+    `amount == 0` is due the same day (即办件). Calendar days count every day.
+    """
+    local_day = start.astimezone(_local_tz()).date()
+    if unit == CALENDAR_DAY:
+        return _end_of_day(local_day + timedelta(days=amount))
+    if amount <= 0:
+        return _end_of_day(local_day)
+    calendar = WorkCalendar(local_day, local_day + timedelta(days=amount * 3 + 30))
+    day, counted = local_day, 0
+    while counted < amount:
+        day += timedelta(days=1)
+        if calendar.is_workday(day):
+            counted += 1
+    return _end_of_day(day)
+
+
+def working_days_between(start: datetime, end: datetime) -> int:
+    """Working days strictly after `start`'s day up to and including `end`'s day."""
+    first = start.astimezone(_local_tz()).date()
+    last = end.astimezone(_local_tz()).date()
+    if last <= first:
+        return 0
+    calendar = WorkCalendar(first, last)
+    return sum(1 for n in range(1, (last - first).days + 1) if calendar.is_workday(first + timedelta(days=n)))
+
+
+def parse_limit(text: str | None) -> tuple[int, str] | None:
+    """`3WD` → (3, working days); `7D` → (7, calendar days); anything else → None."""
+    if not text:
+        return None
+    text = text.strip().upper()
+    for suffix, unit in (("WD", WORKING_DAY), ("D", CALENDAR_DAY)):
+        if text.endswith(suffix) and text[: -len(suffix)].isdigit():
+            return int(text[: -len(suffix)]), unit
+    return None
