@@ -1,0 +1,1009 @@
+"""Turn a parsed BPMN model into a ``graphviz.Digraph``.
+
+Shapes follow BPMN as far as graphviz allows: events are circles (end events bold, intermediate
+events double), activities rounded boxes, gateways diamonds with the BPMN symbol, lanes and pools
+clusters, expanded subprocesses clusters holding their children. Every element is drawn with its
+BPMN id as the graphviz node name and as the SVG ``id``, so ``<g id="review">`` finds a step.
+
+Layout is deterministic: elements are emitted in document order, never in hash order, so the same
+input gives the same DOT source and the same SVG bytes.
+
+Labels use the Noto Sans CJK SC font; symbols are limited to glyphs that font has (no emoji), and
+event types are spelled out in Chinese (定时, 消息, ...), so nothing prints as a blank box.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Final
+
+import graphviz
+
+from diagrams.model import (
+    Association,
+    BpmnModel,
+    DataAssociation,
+    DataItem,
+    FlowNode,
+    Lane,
+    MessageFlow,
+    Process,
+    SequenceFlow,
+    TextAnnotation,
+)
+from diagrams.overlay import LEGEND, CaseOverlay
+from diagrams.sheet import RiskPoint
+from diagrams.steps import describe_step
+from diagrams.text import FONT, circled, html, html_lines, shorten, wrap
+
+# Colours -------------------------------------------------------------------------------------
+INK: Final = "#263238"
+ACTIVITY_LINE: Final = "#1F4E79"
+ACTIVITY_FILL: Final = "#FFFFFF"
+START_FILL: Final = "#E8F5E9"
+START_LINE: Final = "#2E7D32"
+END_FILL: Final = "#FDECEA"
+END_LINE: Final = "#B71C1C"
+EVENT_FILL: Final = "#FFFDE7"
+EVENT_LINE: Final = "#6D4C41"
+GATEWAY_FILL: Final = "#FFF8E1"
+GATEWAY_LINE: Final = "#E65100"
+LANE_FILL: Final = "#F5F8FC"
+LANE_LINE: Final = "#90A4AE"
+POOL_LINE: Final = "#37474F"
+MUTED: Final = "#546E7A"
+
+RISK_LINE: Final = {"高": "#D32F2F", "中": "#F9A825", "低": "#1565C0"}
+RISK_FILL: Final = {"高": "#FFEBEE", "中": "#FFF8E1", "低": "#E3F2FD"}
+RISK_ORDER: Final = {"高": 0, "中": 1, "低": 2}
+
+GATEWAY_SYMBOL: Final = {
+    "exclusiveGateway": "×",
+    "parallelGateway": "＋",
+    "inclusiveGateway": "○",
+    "eventBasedGateway": "◎",
+    "complexGateway": "＊",
+}
+EVENT_TAG: Final = {
+    "timer": "定时",
+    "message": "消息",
+    "error": "错误",
+    "signal": "信号",
+    "escalation": "升级",
+    "conditional": "条件",
+    "compensate": "补偿",
+    "link": "链接",
+    "terminate": "终止",
+    "cancel": "取消",
+}
+TASK_TAG: Final = {
+    "serviceTask": "服务",
+    "scriptTask": "脚本",
+    "sendTask": "发送",
+    "receiveTask": "接收",
+    "manualTask": "手工",
+    "businessRuleTask": "规则",
+}
+
+NAME_WIDTH: Final = 9.0  # em per line in an activity box
+EVENT_WIDTH: Final = 4.0
+GATEWAY_WIDTH: Final = 6.0
+EDGE_WIDTH: Final = 10.0
+
+_UNSAFE: Final = re.compile(r'[:\\<>"\s]')
+
+
+@dataclass(frozen=True, slots=True)
+class FlowOptions:
+    """Rendering options shared by :func:`to_digraph` and the posters.
+
+    Attributes:
+        expand_call_activities: Draw a call activity as a cluster holding the called process.
+        called_models: Process id -> model holding that process, for expansion and names.
+        labels: Node id -> text of the line under the name (replaces position/time limit).
+        position_names: Position code -> display name, for ``position`` task properties that
+            hold a code (``handler`` -> ``经办人``).
+        overlay: The case-status overlay, or ``None``.
+        risk_levels: Node id -> highest risk level on that node.
+        risk_numbers: Node id -> the numbers of its risk points (1-based, in given order).
+        risk_points: The risk points, in order, for callouts.
+        risk_callouts: Draw each risk point as a coloured note beside its node.
+        font_size: Base font size of node labels in points.
+        lanes: Draw lanes as clusters; when False the lane name moves into each box's
+            second line (the wall-poster layout: one clean top-down flow).
+    """
+
+    expand_call_activities: bool = False
+    called_models: Mapping[str, BpmnModel] = field(default_factory=dict)
+    labels: Mapping[str, str] = field(default_factory=dict)
+    position_names: Mapping[str, str] = field(default_factory=dict)
+    overlay: CaseOverlay | None = None
+    risk_levels: Mapping[str, str] = field(default_factory=dict)
+    risk_numbers: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
+    risk_points: tuple[RiskPoint, ...] = ()
+    risk_callouts: bool = False
+    font_size: float = 14.0
+    lanes: bool = True
+
+
+def risk_options(risk: Mapping[str, str] | Iterable[RiskPoint] | None) -> dict[str, object]:
+    """Normalise the ``risk`` argument into :class:`FlowOptions` fields.
+
+    Args:
+        risk: Node id -> level, or risk points (numbered 1.. in the given order), or ``None``.
+
+    Returns:
+        Keyword arguments ``risk_levels``, ``risk_numbers``, ``risk_points``.
+    """
+    levels: dict[str, str] = {}
+    numbers: dict[str, tuple[int, ...]] = {}
+    points: tuple[RiskPoint, ...] = ()
+    if risk is None:
+        pass
+    elif isinstance(risk, Mapping):
+        for node_id, level in risk.items():
+            levels[node_id] = RiskPoint(node_id=node_id, description="", level=level).level
+    else:
+        points = tuple(risk)
+        for number, point in enumerate(points, start=1):
+            old = levels.get(point.node_id)
+            if old is None or RISK_ORDER[point.level] < RISK_ORDER[old]:
+                levels[point.node_id] = point.level
+            numbers[point.node_id] = (*numbers.get(point.node_id, ()), number)
+    return {"risk_levels": levels, "risk_numbers": numbers, "risk_points": points}
+
+
+def new_digraph(
+    name: str, *, rankdir: str = "TB", font_size: float = 14.0, ranksep: float = 0.45, nodesep: float = 0.35
+) -> graphviz.Digraph:
+    """A digraph with the package's common attributes (CJK font, compound edges).
+
+    Args:
+        name: The graph name (also the SVG id of the root group).
+        rankdir: ``"TB"`` or ``"LR"``.
+        font_size: Node font size in points; edge labels are 80 % of it.
+        ranksep: Minimum distance between ranks, inches.
+        nodesep: Minimum distance between nodes of a rank, inches.
+    """
+    g = graphviz.Digraph(name=name, engine="dot")
+    g.attr(
+        "graph",
+        fontname=FONT,
+        fontsize="14",
+        rankdir=rankdir,
+        compound="true",
+        nodesep=_num(nodesep),
+        ranksep=_num(ranksep),
+        bgcolor="white",
+        pad="0.2",
+        id=svg_id(name),
+    )
+    g.attr("node", fontname=FONT, fontsize=_num(font_size), color=INK, fontcolor=INK, penwidth="1.4")
+    g.attr("edge", fontname=FONT, fontsize=_num(font_size * 0.8), color=INK, fontcolor=INK, arrowsize="0.8")
+    return g
+
+
+def to_digraph(
+    model: BpmnModel,
+    *,
+    process_id: str | None = None,
+    expand_call_activities: bool = False,
+    called_models: Mapping[str, BpmnModel] | None = None,
+    labels: Mapping[str, str] | None = None,
+    overlay: CaseOverlay | None = None,
+    risk: Mapping[str, str] | Iterable[RiskPoint] | None = None,
+    risk_callouts: bool = False,
+    position_names: Mapping[str, str] | None = None,
+    rankdir: str = "TB",
+) -> graphviz.Digraph:
+    """Draw a BPMN model as a graphviz digraph.
+
+    Args:
+        model: The parsed BPMN document.
+        process_id: Draw only this process; ``None`` draws every process of the document, each
+            pool of a collaboration as a cluster, with the message flows between them.
+        expand_call_activities: Draw each call activity whose called process is known as a
+            cluster holding that process (node ids become ``"<call id>/<node id>"``).
+        called_models: Process id -> model holding it, for call activities; the document's own
+            processes are found without it.
+        labels: Node id -> the second line of its box (e.g. ``"经办人 · 3个工作日"``); without it
+            the line comes from the task's ``position`` (else its lane) and ``time_limit``
+            properties.
+        overlay: Case status to draw over the process.
+        risk: Node id -> level (高/中/低), or :class:`RiskPoint` objects: risky nodes get a
+            coloured border and ★ with the risk numbers.
+        risk_callouts: Also draw each risk point as a coloured note beside its node.
+        position_names: Position code -> display name for ``position`` properties.
+        rankdir: ``"TB"`` (top-down, the poster layout) or ``"LR"``.
+
+    Returns:
+        The digraph; render it with :func:`diagrams.output.render`.
+
+    Raises:
+        ProcessNotFound: ``process_id`` is not a process of the model.
+    """
+    options = FlowOptions(
+        expand_call_activities=expand_call_activities,
+        called_models=dict(called_models or {}),
+        labels=dict(labels or {}),
+        position_names=dict(position_names or {}),
+        overlay=overlay,
+        risk_callouts=risk_callouts,
+        **risk_options(risk),  # type: ignore[arg-type]
+    )
+    name = process_id or model.id or model.name or "bpmn"
+    g = new_digraph(name, rankdir=rankdir, font_size=options.font_size)
+    draw_flow(g, model, process_id=process_id, options=options)
+    if overlay is not None:
+        g.attr("graph", label=_overlay_legend(), labelloc="b", labeljust="l")
+    return g
+
+
+def draw_flow(g: graphviz.Digraph, model: BpmnModel, *, process_id: str | None, options: FlowOptions) -> None:
+    """Draw the flow of ``model`` into ``g`` (a root graph or a subgraph).
+
+    Args:
+        g: Where to draw.
+        model: The parsed BPMN document.
+        process_id: As in :func:`to_digraph`.
+        options: Rendering options.
+    """
+    _Drawer(model, options).draw(g, process_id)
+
+
+def _overlay_legend() -> str:
+    cells = "".join(
+        f'<TD BGCOLOR="{fill}" COLOR="{line}" BORDER="2" CELLPADDING="4">{html(text)}</TD>'
+        for text, fill, line in LEGEND
+    )
+    return f'<<TABLE BORDER="0" CELLSPACING="6"><TR><TD>图例：</TD>{cells}</TR></TABLE>>'
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def risk_callout_id(number: int, node_id: str) -> str:
+    """The SVG id of the callout of risk point ``number`` (1-based) at ``node_id``."""
+    return svg_id(f"risk_{number}_{node_id}")
+
+
+def svg_id(identifier: str) -> str:
+    """The graphviz node name and SVG id for a BPMN id (BPMN ids are XML NCNames: usually itself)."""
+    return _UNSAFE.sub("_", identifier)
+
+
+class _Drawer:
+    """Emits one model into a graph: nodes inside their clusters first, then every edge."""
+
+    def __init__(self, model: BpmnModel, options: FlowOptions) -> None:
+        self.model = model
+        self.options = options
+        self.used: set[str] = set()
+        self.anonymous = 0
+        self.node_name: dict[str, str] = {}  # full id -> graphviz node name (plain nodes)
+        self.entry: dict[str, tuple[str, str | None]] = {}  # full id -> (node, lhead cluster)
+        self.exit: dict[str, tuple[str, str | None]] = {}  # full id -> (node, ltail cluster)
+        self.clusters_of: dict[str, tuple[str, ...]] = {}  # node name -> enclosing clusters
+        self.edges: list[tuple[str, str, dict[str, str]]] = []
+        self.pending_flows: list[tuple[SequenceFlow, str]] = []  # (flow, id prefix)
+        self.pending_attachments: list[tuple[str, str]] = []  # (host full id, event full id)
+        self.pending_data: list[tuple[DataAssociation, str]] = []
+        self.used_data: set[str] = set()
+        for process in model.processes:
+            for association in process.data_associations:
+                self.used_data.update((association.source, association.target))
+        self.lane_name: dict[str, str] = {}  # full node id -> lane name
+        self.pool_anchor: dict[str, tuple[str, str | None]] = {}
+        self.expanding: list[str] = []
+        self.draw_messages = False
+
+    # ---- identities -----------------------------------------------------------------------
+
+    def _gv(self, full_id: str) -> str:
+        if not full_id:
+            self.anonymous += 1
+            full_id = f"_anonymous{self.anonymous}"
+        name = svg_id(full_id)
+        if name in self.used:
+            suffix = 2
+            while f"{name}~{suffix}" in self.used:
+                suffix += 1
+            name = f"{name}~{suffix}"
+        self.used.add(name)
+        return name
+
+    def _cluster(self, full_id: str) -> str:
+        return "cluster_" + self._gv(full_id)
+
+    # ---- top level ------------------------------------------------------------------------
+
+    def draw(self, g: graphviz.Digraph, process_id: str | None) -> None:
+        if process_id is not None:
+            process = self.model.process(process_id)
+            self._process_body(g, process, prefix="", stack=())
+        else:
+            self.draw_messages = True
+            self._all_processes(g)
+        self._resolve_edges()
+        self._associations()
+        for tail, head, attrs in self.edges:
+            g.edge(tail, head, **attrs)
+
+    def _all_processes(self, g: graphviz.Digraph) -> None:
+        model = self.model
+        pooled: set[str] = set()
+        if not model.participants and len(model.processes) == 1:
+            process = model.processes[0]
+            self._process_body(g, process, prefix="", stack=())
+        else:
+            by_id = {p.id: p for p in model.processes}
+            for participant in model.participants:
+                process = by_id.get(participant.process_ref or "")
+                if process is not None and process.id in pooled:
+                    process = None  # a second pool on the same process: draw it as a black box
+                if process is None or not (process.nodes or process.data_items):
+                    name = self._gv(participant.id)
+                    label = html(participant.name or participant.id)
+                    g.node(
+                        name,
+                        label=f"<<B>{label}</B>>",
+                        id=name,
+                        shape="box",
+                        style="filled",
+                        fillcolor="#ECEFF1",
+                        color=POOL_LINE,
+                        width="3",
+                        height="0.6",
+                    )
+                    self.pool_anchor[participant.id] = (name, None)
+                    self.entry[participant.id] = self.exit[participant.id] = (name, None)
+                    if process is not None:
+                        pooled.add(process.id)
+                    continue
+                pooled.add(process.id)
+                cluster = self._cluster(participant.id)
+                with g.subgraph(name=cluster) as pool:
+                    pool.attr(
+                        label=f"<<B>{html(participant.name or process.name or participant.id)}</B>>",
+                        id=cluster.removeprefix("cluster_"),
+                        style="filled",
+                        fillcolor="white",
+                        color=POOL_LINE,
+                        penwidth="2",
+                        labelloc="t",
+                        labeljust="l",
+                        fontsize="16",
+                    )
+                    self._process_body(pool, process, prefix="", stack=(cluster,))
+                first = self._first_drawn(process.nodes, "")
+                if first is not None:
+                    self.pool_anchor[participant.id] = (first, cluster)
+            for process in model.processes:
+                if process.id in pooled or not (process.nodes or process.data_items):
+                    continue
+                cluster = self._cluster(process.id)
+                with g.subgraph(name=cluster) as box:
+                    box.attr(
+                        label=f"<<B>{html('流程：' + (process.name or process.id))}</B>>",
+                        id=cluster.removeprefix("cluster_"),
+                        style="dashed",
+                        color=POOL_LINE,
+                        labelloc="t",
+                        labeljust="l",
+                    )
+                    self._process_body(box, process, prefix="", stack=(cluster,))
+            for annotation in model.annotations:
+                self._annotation(g, annotation, ())
+
+    def _process_body(
+        self, g: graphviz.Digraph, process: Process, *, prefix: str, stack: tuple[str, ...]
+    ) -> None:
+        self._container(
+            g,
+            nodes=process.nodes,
+            flows=process.flows,
+            lanes=process.lanes,
+            data=process.data_items,
+            prefix=prefix,
+            stack=stack,
+        )
+        if not prefix:  # annotations of an expanded called process are left out
+            for annotation in process.annotations:
+                self._annotation(g, annotation, stack)
+        self.pending_data.extend((association, prefix) for association in process.data_associations)
+
+    # ---- containers and lanes -------------------------------------------------------------
+
+    def _container(
+        self,
+        g: graphviz.Digraph,
+        *,
+        nodes: tuple[FlowNode, ...],
+        flows: tuple[SequenceFlow, ...],
+        lanes: tuple[Lane, ...],
+        data: tuple[DataItem, ...],
+        prefix: str,
+        stack: tuple[str, ...],
+    ) -> None:
+        ids = {node.id for node in nodes}
+        assigned: dict[str, str] = {}  # node id -> deepest lane id
+        lane_names: dict[str, str] = {}
+
+        def assign(lane_list: tuple[Lane, ...]) -> None:
+            for lane in lane_list:
+                lane_names[lane.id] = lane.name
+                for ref in lane.flow_node_refs:
+                    if ref in ids:
+                        assigned[ref] = lane.id  # deeper lanes are visited later and win
+                assign(lane.lanes)
+
+        assign(lanes)
+        for node_id, lane_id in assigned.items():
+            self.lane_name[prefix + node_id] = lane_names.get(lane_id, "")
+        if not self.options.lanes:
+            assigned = {}
+            lanes = ()
+        for lane in lanes:
+            self._lane(g, lane, nodes, assigned, prefix, stack)
+        for node in nodes:
+            if node.id not in assigned:
+                self._node(g, node, prefix, stack)
+        for item in data:
+            if item.kind == "dataObject" and item.id not in self.used_data:
+                continue  # a data object is drawn through its references unless linked directly
+            self._data_item(g, item, prefix, stack)
+        self.pending_flows.extend((flow, prefix) for flow in flows)
+
+    def _lane(
+        self,
+        g: graphviz.Digraph,
+        lane: Lane,
+        nodes: tuple[FlowNode, ...],
+        assigned: Mapping[str, str],
+        prefix: str,
+        stack: tuple[str, ...],
+    ) -> None:
+        cluster = self._cluster(prefix + lane.id)
+        with g.subgraph(name=cluster) as sg:
+            sg.attr(
+                label=f"<<B>{html(lane.name or lane.id)}</B>>",
+                id=cluster.removeprefix("cluster_"),
+                style="filled",
+                fillcolor=LANE_FILL,
+                color=LANE_LINE,
+                penwidth="1",
+                labelloc="t",
+                labeljust="l",
+                fontsize="15",
+            )
+            own = [n for n in nodes if assigned.get(n.id) == lane.id]
+            inner = stack + (cluster,)
+            for node in own:
+                self._node(sg, node, prefix, inner)
+            for child in lane.lanes:
+                self._lane(sg, child, nodes, assigned, prefix, inner)
+            if not own and not _lane_has_nodes(lane, assigned):
+                placeholder = self._gv(prefix + lane.id + "#empty")
+                sg.node(placeholder, label="", shape="point", style="invis", width="1.2")
+
+    # ---- nodes ----------------------------------------------------------------------------
+
+    def _node(self, g: graphviz.Digraph, node: FlowNode, prefix: str, stack: tuple[str, ...]) -> None:
+        full = prefix + node.id
+        if node.is_subprocess and (node.children or node.data_items):
+            self._subprocess_cluster(g, node, prefix, stack)
+        elif node.kind == "callActivity" and self._expandable(node):
+            self._call_cluster(g, node, prefix, stack)
+        else:
+            name = self._gv(full)
+            attrs = self._node_attrs(node, full)
+            g.node(name, **attrs)
+            self.node_name[full] = name
+            self.entry[full] = self.exit[full] = (name, None)
+            self.clusters_of[name] = stack
+        self._risk_callouts(g, full, stack)
+        if node.kind == "boundaryEvent" and node.attached_to:
+            self.pending_attachments.append((prefix + node.attached_to, full))
+
+    def _subprocess_cluster(
+        self, g: graphviz.Digraph, node: FlowNode, prefix: str, stack: tuple[str, ...]
+    ) -> None:
+        full = prefix + node.id
+        cluster = self._cluster(full)
+        tags = []
+        if node.kind == "transaction":
+            tags.append("事务")
+        if node.triggered_by_event:
+            tags.append("事件子流程")
+        if node.kind == "adHocSubProcess":
+            tags.append("自由子流程")
+        label = "".join(f"〔{t}〕" for t in tags) + (node.name or "子流程")
+        markers = self._markers(node)
+        style = "rounded,dashed" if node.triggered_by_event else "rounded"
+        attrs = {
+            "label": f"<<B>{html(label)}</B>{('  ' + html(markers)) if markers else ''}>",
+            "id": cluster.removeprefix("cluster_"),
+            "style": style,
+            "color": ACTIVITY_LINE,
+            "penwidth": "3" if node.kind == "transaction" else "1.6",
+            "labelloc": "t",
+            "labeljust": "l",
+            "bgcolor": "white",
+        }
+        if self.options.overlay is not None:
+            attrs.update(self.options.overlay.cluster_style(full))
+        level = self.options.risk_levels.get(full)
+        if level:
+            attrs.update({"color": RISK_LINE[level], "penwidth": "3"})
+        with g.subgraph(name=cluster) as sg:
+            sg.attr(**attrs)
+            self._container(
+                sg,
+                nodes=node.children,
+                flows=node.flows,
+                lanes=node.lanes,
+                data=node.data_items,
+                prefix=prefix,
+                stack=stack + (cluster,),
+            )
+        self._cluster_anchors(full, node.children, node.flows, prefix, cluster)
+
+    def _expandable(self, node: FlowNode) -> bool:
+        if not self.options.expand_call_activities or not node.called_element:
+            return False
+        if node.called_element in self.expanding or len(self.expanding) >= 8:
+            return False  # recursive call: draw it as a box
+        return self._called_process(node.called_element) is not None
+
+    def _called_process(self, process_id: str) -> Process | None:
+        called = self.options.called_models.get(process_id)
+        for model in (called, self.model):
+            if model is None:
+                continue
+            for process in model.processes:
+                if process.id == process_id:
+                    return process
+        return None
+
+    def _call_cluster(self, g: graphviz.Digraph, node: FlowNode, prefix: str, stack: tuple[str, ...]) -> None:
+        full = prefix + node.id
+        process = self._called_process(node.called_element or "")
+        assert process is not None  # checked by _expandable
+        cluster = self._cluster(full)
+        title = node.name or process.name or process.id
+        attrs = {
+            "label": f'<<B>{html(title)}</B><FONT POINT-SIZE="10" COLOR="{MUTED}">'
+            f"  调用：{html(process.name or process.id)}</FONT>>",
+            "id": cluster.removeprefix("cluster_"),
+            "style": "rounded,bold",
+            "color": ACTIVITY_LINE,
+            "penwidth": "3",
+            "labelloc": "t",
+            "labeljust": "l",
+            "bgcolor": "white",
+        }
+        if self.options.overlay is not None:
+            attrs.update(self.options.overlay.cluster_style(full))
+        inner_prefix = full + "/"
+        self.expanding.append(node.called_element or "")
+        try:
+            with g.subgraph(name=cluster) as sg:
+                sg.attr(**attrs)
+                self._process_body(sg, process, prefix=inner_prefix, stack=stack + (cluster,))
+        finally:
+            self.expanding.pop()
+        self._cluster_anchors(full, process.nodes, process.flows, inner_prefix, cluster)
+
+    def _cluster_anchors(
+        self,
+        full: str,
+        children: tuple[FlowNode, ...],
+        flows: tuple[SequenceFlow, ...],
+        prefix: str,
+        cluster: str,
+    ) -> None:
+        """Choose the nodes that edges into and out of a cluster attach to."""
+        drawn = [
+            c
+            for c in children
+            if prefix + c.id in self.entry and c.kind != "boundaryEvent" and not c.triggered_by_event
+        ]
+        if not drawn:
+            drawn = [c for c in children if prefix + c.id in self.entry]
+        if not drawn:
+            return
+        inner_targets = {f.target for f in flows}
+        inner_sources = {f.source for f in flows}
+        starts = [c for c in drawn if c.kind == "startEvent"] or [
+            c for c in drawn if c.id not in inner_targets
+        ]
+        ends = [c for c in drawn if c.kind == "endEvent"] or [c for c in drawn if c.id not in inner_sources]
+        first = (starts or drawn)[0]
+        last = (ends or drawn)[-1]
+        self.entry[full] = (self.entry[prefix + first.id][0], cluster)
+        self.exit[full] = (self.exit[prefix + last.id][0], cluster)
+
+    def _first_drawn(self, nodes: tuple[FlowNode, ...], prefix: str) -> str | None:
+        for node in nodes:
+            if prefix + node.id in self.entry:
+                return self.entry[prefix + node.id][0]
+        return None
+
+    # ---- node attributes ------------------------------------------------------------------
+
+    def _node_attrs(self, node: FlowNode, full: str) -> dict[str, str]:
+        size = self.options.font_size
+        if node.is_event:
+            attrs = self._event_attrs(node, full, size)
+        elif node.is_gateway:
+            attrs = self._gateway_attrs(node, full, size)
+        else:
+            attrs = self._activity_attrs(node, full, size)
+        attrs["id"] = svg_id(full)
+        tooltip = node.name or node.id
+        attrs["tooltip"] = tooltip.replace("\\", "/")
+        level = self.options.risk_levels.get(full)
+        if level:
+            attrs["color"] = RISK_LINE[level]
+            attrs["penwidth"] = "3"
+            attrs["fillcolor"] = RISK_FILL[level]
+        if self.options.overlay is not None:
+            attrs.update(self.options.overlay.node_style(full))
+            if self.options.overlay.state(full) == "current":
+                attrs["style"] = attrs.get("style", "filled") + ",bold"
+        return attrs
+
+    def _risk_prefix(self, full: str) -> str:
+        numbers = self.options.risk_numbers.get(full)
+        level = self.options.risk_levels.get(full)
+        if not level:
+            return ""
+        marks = "".join(circled(n) for n in numbers) if numbers else ""
+        return f'<FONT COLOR="{RISK_LINE[level]}"><B>★{marks}</B></FONT> '
+
+    def _event_attrs(self, node: FlowNode, full: str, size: float) -> dict[str, str]:
+        tags = [EVENT_TAG[d] for d in node.event_definitions if d in EVENT_TAG]
+        tag = "多重" if len(tags) > 1 else (tags[0] if tags else "")
+        throwing = node.kind in ("intermediateThrowEvent",) and tag
+        if throwing:
+            tag = "发出" + tag
+        full_label_parts: list[str] = []
+        if tag:
+            full_label_parts.append(
+                f'<FONT POINT-SIZE="{_num(size * 0.75)}" COLOR="{MUTED}">{html(tag)}</FONT>'
+            )
+        if node.name:
+            full_label_parts.append(self._risk_prefix(full) + html_lines(wrap(node.name, EVENT_WIDTH)))
+        elif self._risk_prefix(full):
+            full_label_parts.append(self._risk_prefix(full))
+        if node.timer and not node.name:
+            full_label_parts.append(
+                f'<FONT POINT-SIZE="{_num(size * 0.7)}">'
+                f"{html(shorten(node.timer.split(': ', 1)[-1], 8))}</FONT>"
+            )
+        label = "<BR/>".join(full_label_parts) if full_label_parts else " "
+        attrs = {
+            "shape": "circle",
+            "label": f"<{label}>",
+            "style": "filled",
+            "width": "0.55",
+            "margin": "0.02",
+            "fontsize": _num(size * 0.85),
+        }
+        if node.kind == "startEvent":
+            attrs.update(fillcolor=START_FILL, color=START_LINE, penwidth="1.6")
+        elif node.kind == "endEvent":
+            attrs.update(
+                fillcolor=END_FILL,
+                color=END_LINE,
+                penwidth="3.5" if "terminate" in node.event_definitions else "3",
+            )
+        else:
+            attrs.update(shape="doublecircle", fillcolor=EVENT_FILL, color=EVENT_LINE, penwidth="1.4")
+        if node.kind == "boundaryEvent" and not node.cancel_activity:
+            attrs["style"] = "filled,dashed"
+        return attrs
+
+    def _gateway_attrs(self, node: FlowNode, full: str, size: float) -> dict[str, str]:
+        symbol = GATEWAY_SYMBOL.get(node.kind, "◇")
+        parts = [
+            self._risk_prefix(full) + f'<FONT POINT-SIZE="{_num(size * 1.4)}"><B>{html(symbol)}</B></FONT>'
+        ]
+        if node.name:
+            parts.append(html_lines(wrap(node.name, GATEWAY_WIDTH)))
+        return {
+            "shape": "diamond",
+            "label": "<" + "<BR/>".join(parts) + ">",
+            "style": "filled",
+            "fillcolor": GATEWAY_FILL,
+            "color": GATEWAY_LINE,
+            "width": "0.7",
+            "height": "0.7",
+            "margin": "0.02",
+            "fontsize": _num(size * 0.85),
+        }
+
+    def _activity_attrs(self, node: FlowNode, full: str, size: float) -> dict[str, str]:
+        parts: list[str] = []
+        tag = TASK_TAG.get(node.kind)
+        if node.kind == "callActivity":
+            called = node.called_element or ""
+            process = self._called_process(called) if called else None
+            tag = "调用：" + shorten(process.name or process.id, 12) if process else "调用活动"
+        elif node.is_subprocess:
+            tag = {"transaction": "事务", "adHocSubProcess": "自由子流程"}.get(node.kind, "子流程")
+            if node.triggered_by_event:
+                tag = "事件子流程"
+        if tag:
+            parts.append(f'<FONT POINT-SIZE="{_num(size * 0.7)}" COLOR="{MUTED}">〔{html(tag)}〕</FONT>')
+        name = node.name or node.id
+        parts.append(self._risk_prefix(full) + html_lines(wrap(name, NAME_WIDTH)))
+        detail = self._detail_line(node, full)
+        if detail:
+            parts.append(
+                f'<FONT POINT-SIZE="{_num(size * 0.78)}" COLOR="{ACTIVITY_LINE}">'
+                f"{html_lines(wrap(detail, NAME_WIDTH * 1.6))}</FONT>"
+            )
+        documents = describe_step(node).documents
+        if documents and full not in self.options.labels:
+            parts.append(
+                f'<FONT POINT-SIZE="{_num(size * 0.7)}" COLOR="{MUTED}">'
+                f"{html_lines(wrap('文书：' + documents, NAME_WIDTH * 1.6))}</FONT>"
+            )
+        markers = self._markers(node)
+        if node.is_subprocess:
+            markers = (markers + " [+]").strip()
+        if markers:
+            parts.append(f'<FONT POINT-SIZE="{_num(size * 0.8)}">{html(markers)}</FONT>')
+        attrs = {
+            "shape": "box",
+            "label": "<" + "<BR/>".join(parts) + ">",
+            "style": "rounded,filled",
+            "fillcolor": ACTIVITY_FILL,
+            "color": ACTIVITY_LINE,
+            "margin": "0.15,0.08",
+        }
+        if node.kind == "callActivity":
+            attrs["penwidth"] = "3.5"
+        if node.kind == "transaction":
+            attrs["peripheries"] = "2"
+        if node.triggered_by_event:
+            attrs["style"] = "rounded,filled,dashed"
+        return attrs
+
+    def _detail_line(self, node: FlowNode, full: str) -> str:
+        if full in self.options.labels:
+            return self.options.labels[full]
+        step = describe_step(
+            node, lane=self.lane_name.get(full, ""), position_names=self.options.position_names
+        )
+        position = step.position
+        if not position and (step.time_limit or not self.options.lanes):
+            # The lane is already the cluster around the box; repeat it only to complete
+            # "who, within what time", or when lanes are not drawn.
+            position = step.lane
+        return " · ".join(part for part in (position, step.time_limit) if part)
+
+    @staticmethod
+    def _markers(node: FlowNode) -> str:
+        markers = []
+        if node.multi_instance == "parallel":
+            markers.append("|||")
+        elif node.multi_instance == "sequential":
+            markers.append("≡")
+        if node.loop:
+            markers.append("循环")
+        if node.is_for_compensation:
+            markers.append("◀◀")
+        if node.kind == "adHocSubProcess":
+            markers.append("~")
+        return " ".join(markers)
+
+    # ---- risk callouts --------------------------------------------------------------------
+
+    def _risk_callouts(self, g: graphviz.Digraph, full: str, stack: tuple[str, ...]) -> None:
+        """Draw the risk points of a node as coloured notes beside it (same rank for a box)."""
+        if not self.options.risk_callouts or full not in self.entry:
+            return
+        anchor, cluster = self.entry[full]
+        numbered = [
+            (number, point)
+            for number, point in enumerate(self.options.risk_points, start=1)
+            if point.node_id == full
+        ]
+        for number, point in numbered:
+            callout = self._gv(risk_callout_id(number, full))
+            text = html_lines(wrap(shorten(point.description, 40), 9))
+            g.node(
+                callout,
+                label=(
+                    f'<<FONT COLOR="{RISK_LINE[point.level]}">'
+                    f"<B>★{circled(number)} {point.level}风险</B></FONT>"
+                    f'<BR/><FONT POINT-SIZE="{_num(self.options.font_size * 0.75)}">{text}</FONT>>'
+                ),
+                id=callout,
+                shape="box",
+                style="filled",
+                fillcolor=RISK_FILL[point.level],
+                color=RISK_LINE[point.level],
+                penwidth="1.5",
+                margin="0.1,0.05",
+            )
+            self.clusters_of[callout] = stack
+            style = {
+                "style": "dashed",
+                "arrowhead": "none",
+                "color": RISK_LINE[point.level],
+                "penwidth": "1.5",
+            }
+            if cluster is None:
+                with g.subgraph() as same:
+                    same.attr(rank="same")
+                    same.node(anchor)
+                    same.node(callout)
+                self._add_edge((anchor, None), (callout, None), style)
+            else:
+                self._add_edge((callout, None), (anchor, cluster), style)
+
+    # ---- data and annotations -------------------------------------------------------------
+
+    def _data_item(self, g: graphviz.Digraph, item: DataItem, prefix: str, stack: tuple[str, ...]) -> None:
+        full = prefix + item.id
+        name = self._gv(full)
+        text = item.name or ("数据存储" if item.kind == "dataStoreReference" else "数据对象")
+        if item.state:
+            text += f"\n[{item.state}]"
+        g.node(
+            name,
+            label=f"<{html_lines(wrap(text, 7))}>",
+            id=name,
+            shape="cylinder" if item.kind == "dataStoreReference" else "note",
+            style="filled",
+            fillcolor="#FAFAFA",
+            color=MUTED,
+            fontsize=_num(self.options.font_size * 0.75),
+            fontcolor=MUTED,
+            peripheries="2" if item.is_collection else "1",
+        )
+        self.node_name[full] = name
+        self.entry[full] = self.exit[full] = (name, None)
+        self.clusters_of[name] = stack
+
+    def _annotation(self, g: graphviz.Digraph, annotation: TextAnnotation, stack: tuple[str, ...]) -> None:
+        name = self._gv(annotation.id)
+        g.node(
+            name,
+            label=f"<{html_lines(wrap(annotation.text or ' ', 12), align='LEFT')}>",
+            id=name,
+            shape="box",
+            style="dashed",
+            color=MUTED,
+            fontcolor=MUTED,
+            fontsize=_num(self.options.font_size * 0.75),
+        )
+        self.node_name[annotation.id] = name
+        self.entry[annotation.id] = self.exit[annotation.id] = (name, None)
+        self.clusters_of[name] = stack
+
+    def _associations(self) -> None:
+        associations: list[Association] = list(self.model.associations)
+        for process in self.model.processes:
+            associations.extend(process.associations)
+        for association in associations:
+            tail = self.exit.get(association.source)
+            head = self.entry.get(association.target)
+            if tail is None or head is None:
+                continue
+            attrs = {
+                "style": "dotted",
+                "color": MUTED,
+                "id": svg_id(association.id) if association.id else "",
+                "arrowhead": "vee" if association.direction in ("One", "Both") else "none",
+            }
+            if association.direction == "Both":
+                attrs.update(dir="both", arrowtail="vee")
+            self._add_edge(tail, head, {k: v for k, v in attrs.items() if v})
+
+    # ---- edges ----------------------------------------------------------------------------
+
+    def _resolve_edges(self) -> None:
+        """Turn the flows collected while drawing nodes into edges between drawn anchors."""
+        for flow, prefix in self.pending_flows:
+            self._emit_sequence_flow(flow, prefix)
+        for host, event in self.pending_attachments:
+            host_end = self.exit.get(host)
+            event_end = self.entry.get(event)
+            if host_end is not None and event_end is not None:
+                self._add_edge(
+                    host_end,
+                    event_end,
+                    {"style": "dashed", "arrowhead": "none", "color": MUTED, "weight": "4"},
+                )
+        for association, prefix in self.pending_data:
+            tail = self.exit.get(prefix + association.source)
+            head = self.entry.get(prefix + association.target)
+            if tail is not None and head is not None:
+                self._add_edge(tail, head, {"style": "dotted", "color": MUTED, "arrowhead": "vee"})
+        if self.draw_messages:
+            for message in self.model.message_flows:
+                self._emit_message_flow(message)
+
+    def _emit_sequence_flow(self, flow: SequenceFlow, prefix: str) -> None:
+        tail = self.exit.get(prefix + flow.source)
+        head = self.entry.get(prefix + flow.target)
+        if tail is None or head is None:
+            return
+        full = prefix + flow.id
+        attrs: dict[str, str] = {"id": svg_id(full)} if flow.id else {}
+        source = self._source_node(prefix + flow.source)
+        text = flow.name or (shorten(flow.condition, 24) if flow.condition else "")
+        label_parts = []
+        if flow.is_default:
+            label_parts.append(f'<FONT COLOR="{MUTED}">〔默认〕</FONT>')
+            attrs.update(dir="both", arrowtail="tee")
+        elif flow.condition and source is not None and not source.is_gateway:
+            attrs.update(dir="both", arrowtail="odiamond")
+        if text:
+            label_parts.append(html_lines(wrap(text, EDGE_WIDTH)))
+        if label_parts:
+            attrs["label"] = "<" + "<BR/>".join(label_parts) + ">"
+        if self.options.overlay is not None:
+            attrs.update(self.options.overlay.edge_style(full, prefix + flow.source, prefix + flow.target))
+        self._add_edge(tail, head, attrs)
+
+    def _source_node(self, full: str) -> FlowNode | None:
+        node_id = full.rsplit("/", 1)[-1]
+        try:
+            return self.model.node(node_id)
+        except KeyError:
+            for model in self.options.called_models.values():
+                try:
+                    return model.node(node_id)
+                except KeyError:
+                    continue
+        return None
+
+    def _emit_message_flow(self, message: MessageFlow) -> None:
+        tail = self.exit.get(message.source) or self.pool_anchor.get(message.source)
+        head = self.entry.get(message.target) or self.pool_anchor.get(message.target)
+        if tail is None or head is None:
+            return
+        edge: dict[str, str] = {
+            "style": "dashed",
+            "color": MUTED,
+            "dir": "both",
+            "arrowtail": "odot",
+            "arrowhead": "empty",
+            "constraint": "false",
+        }
+        if message.id:
+            edge["id"] = svg_id(message.id)
+        if message.name:
+            edge["label"] = f"<{html_lines(wrap(message.name, EDGE_WIDTH))}>"
+            edge["fontcolor"] = MUTED
+        self._add_edge(tail, head, edge)
+
+    def _add_edge(
+        self, tail: tuple[str, str | None], head: tuple[str, str | None], attrs: dict[str, str]
+    ) -> None:
+        tail_node, ltail = tail
+        head_node, lhead = head
+        attrs = dict(attrs)
+        if ltail and ltail in self.clusters_of.get(head_node, ()):
+            ltail = None
+        if lhead and lhead in self.clusters_of.get(tail_node, ()):
+            lhead = None
+        if ltail:
+            attrs["ltail"] = ltail
+        if lhead:
+            attrs["lhead"] = lhead
+        self.edges.append((tail_node, head_node, attrs))
+
+
+def _lane_has_nodes(lane: Lane, assigned: Mapping[str, str]) -> bool:
+    if any(lane_id == lane.id for lane_id in assigned.values()):
+        return True
+    return any(_lane_has_nodes(child, assigned) for child in lane.lanes)

@@ -1,0 +1,124 @@
+"""Run graphviz: lay graphs out and turn them into SVG, PDF or PNG bytes.
+
+Only the system graphviz binaries are used: ``dot`` lays out and renders flow graphs;
+``neato -n2`` renders a graph that is already laid out (the composed posters), so the layout
+is computed once and reused for every format. PDF and PNG go through cairo, SVG through the core
+renderer. Graphviz failures become :class:`~diagrams.errors.DiagramError` (``render_failed``).
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from typing import Final, Literal
+
+import graphviz
+
+from diagrams.errors import DiagramError
+
+Format = Literal["svg", "pdf", "png"]
+FORMATS: Final = ("svg", "pdf", "png")
+_LAYOUT_FORMATS: Final = ("plain", "dot")
+DEFAULT_PNG_DPI: Final = 150
+
+
+def render(graph: graphviz.Digraph, fmt: Format = "svg", *, dpi: int | None = None) -> bytes:
+    """Lay out a digraph with ``dot`` and render it.
+
+    Args:
+        graph: The graph from :func:`diagrams.graph.to_digraph`.
+        fmt: ``"svg"``, ``"pdf"`` or ``"png"``.
+        dpi: Pixel density of PNG output (150 when omitted); ignored for SVG and PDF.
+
+    Returns:
+        The rendered file content.
+
+    Raises:
+        DiagramError: Unknown format (``unsupported_format``), graphviz missing or failing
+            (``render_failed``).
+    """
+    _check_format(fmt)
+    source = graph
+    if fmt == "png":
+        source = graph.copy()
+        source.attr("graph", dpi=str(dpi or DEFAULT_PNG_DPI))
+    return _run(lambda: source.pipe(format=fmt, renderer=_renderer(fmt), engine="dot", quiet=True))
+
+
+def render_laid_out(dot_source: str, fmt: Format = "svg", *, dpi: int | None = None) -> bytes:
+    """Render DOT source that already carries positions (``pos``/``bb``) with ``neato -n2``.
+
+    Args:
+        dot_source: Laid-out DOT, e.g. ``dot -Tdot`` output with nodes added at fixed positions.
+        fmt: ``"svg"``, ``"pdf"`` or ``"png"`` (``"plain"`` and ``"dot"`` report the layout).
+        dpi: Pixel density of PNG output (150 when omitted).
+
+    Returns:
+        The rendered file content.
+
+    Raises:
+        DiagramError: As :func:`render`.
+    """
+    if fmt not in _LAYOUT_FORMATS:
+        _check_format(fmt)
+    if fmt == "png":
+        dot_source = append_graph_attributes(dot_source, {"dpi": str(dpi or DEFAULT_PNG_DPI)})
+    data = dot_source.encode("utf-8")
+    return _run(lambda: graphviz.pipe("neato", fmt, data, renderer=_renderer(fmt), neato_no_op=2, quiet=True))
+
+
+def layout_dot(graph: graphviz.Digraph) -> str:
+    """Lay out a digraph with ``dot`` and return the laid-out DOT (``-Tdot``)."""
+    return _run(lambda: graph.pipe(format="dot", engine="dot", quiet=True)).decode("utf-8")
+
+
+def layout_plain(graph: graphviz.Digraph) -> str:
+    """Lay out a digraph with ``dot`` and return the ``plain`` text (inches)."""
+    return _run(lambda: graph.pipe(format="plain", engine="dot", quiet=True)).decode("utf-8")
+
+
+def append_graph_attributes(dot_source: str, attributes: dict[str, str]) -> str:
+    """Add root graph attributes at the end of a DOT source (later values win).
+
+    Args:
+        dot_source: A complete DOT graph ending with ``}``.
+        attributes: Attribute name -> value; values are quoted.
+
+    Returns:
+        The source with a ``graph [...]`` statement before its closing brace.
+    """
+    body = dot_source.rstrip()
+    if not body.endswith("}"):
+        raise DiagramError("DOT 源文件不完整", code="render_failed")
+    pairs = ", ".join(f'{name}="{_escape(value)}"' for name, value in attributes.items())
+    return f"{body[:-1]}\tgraph [{pairs}];\n}}\n"
+
+
+def _escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _renderer(fmt: str) -> str | None:
+    return "cairo" if fmt in ("pdf", "png") else None
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
+        raise DiagramError(f"不支持的输出格式: {fmt!r}（可用: svg, pdf, png）", code="unsupported_format")
+
+
+def _run(call: Callable[[], bytes]) -> bytes:
+    try:
+        return call()
+    except graphviz.ExecutableNotFound as exc:
+        raise DiagramError(
+            "找不到 graphviz 程序（dot/neato），请安装 graphviz", code="render_failed"
+        ) from exc
+    except (graphviz.CalledProcessError, subprocess.CalledProcessError) as exc:
+        stderr = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr)
+        raise DiagramError(f"graphviz 渲染失败: {stderr.strip()[:500]}", code="render_failed") from exc
+
+
+def render_svg(graph: graphviz.Digraph) -> bytes:
+    """Shorthand for ``render(graph, "svg")``."""
+    return render(graph, "svg")
