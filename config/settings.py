@@ -1,6 +1,7 @@
 """Django settings: SQLite by default, PostgreSQL when DATABASE_URL is set."""
 
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -72,7 +73,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;",
     }
-    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_PATH", str(BASE_DIR / "test.sqlite3"))}
+    # a file per test process (not in-memory: WAL and IMMEDIATE transactions behave as in production)
+    _test_db = Path(tempfile.gettempdir()) / f"township-test-{os.getpid()}.sqlite3"
+    DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_PATH", str(_test_db))}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -135,6 +135,9 @@ class Case(models.Model):
     )  # fmt: skip
     separate_filing = models.BooleanField(_("单独备案"), default=False)
     status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.RUNNING, db_index=True)
+    promised_limit = models.JSONField(_("承诺时限"), null=True, blank=True,
+                                      help_text=_("立案时从权力清单复制：{\"value\": 10, \"unit\": \"working_day\"}"))  # fmt: skip
+    legal_limit = models.JSONField(_("法定时限"), null=True, blank=True)
     due_at = models.DateTimeField(_("承诺办结时间"), null=True, blank=True, db_index=True)
     legal_due_at = models.DateTimeField(_("法定办结时间"), null=True, blank=True, db_index=True)
     paused_since = models.DateTimeField(_("计时暂停自"), null=True, blank=True,

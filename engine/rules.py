@@ -109,10 +109,19 @@ def setup_case(case: Case, power: Any, *, now: datetime) -> None:
         return
     station = Organization.objects.filter(kind=Organization.Kind.STATION, name=power.handling_unit).first()
     case.handling_unit = station
-    case.due_at = workdays.add_limit(now, power.promised_limit_value, power.promised_limit_unit or workdays.WORKING_DAY)
+    # the limits are copied: a later catalog change does not move a running case's deadlines
+    case.promised_limit = {"value": power.promised_limit_value, "unit": power.promised_limit_unit or workdays.WORKING_DAY}
     if power.legal_limit_value is not None:
-        case.legal_due_at = workdays.add_limit(now, power.legal_limit_value,
-                                               power.legal_limit_unit or workdays.WORKING_DAY)  # fmt: skip
+        case.legal_limit = {"value": power.legal_limit_value, "unit": power.legal_limit_unit or workdays.WORKING_DAY}
+    set_deadlines(case)
+
+
+def set_deadlines(case: Case) -> None:
+    """Case deadlines from its limits, counted from the start, plus the working days paused."""
+    for limit, field in ((case.promised_limit, "due_at"), (case.legal_limit, "legal_due_at")):
+        if limit:
+            extra = case.paused_working_days if limit["unit"] == workdays.WORKING_DAY else 0
+            setattr(case, field, workdays.add_limit(case.started_at, limit["value"] + extra, limit["unit"]))
 
 
 def _power(case: Case) -> Any:
@@ -278,15 +287,7 @@ def update_clock(case: Case, *, paused: bool, now: datetime) -> None:
         case.paused_since = None
         if days:
             case.paused_working_days += days
-            power = _power(case)
-            if power is not None:
-                total = power.promised_limit_value + case.paused_working_days
-                case.due_at = workdays.add_limit(case.started_at, total, power.promised_limit_unit or workdays.WORKING_DAY)
-                if power.legal_limit_value is not None:
-                    case.legal_due_at = workdays.add_limit(
-                        case.started_at, power.legal_limit_value + case.paused_working_days,
-                        power.legal_limit_unit or workdays.WORKING_DAY,
-                    )  # fmt: skip
+            set_deadlines(case)
 
 
 def holders_of(position: str, case: Case, *, station_only: bool = False) -> list[str]:

@@ -101,7 +101,9 @@ def _actor_name(actor: AbstractBaseUser | None) -> str:
 def _locked_case(case_id: UUID | str, *, running: bool = True, skip_locked: bool = False) -> Case:
     try:
         # the definition's sources are only needed on a spec-cache miss: don't decode them per step
-        query = Case.objects.select_for_update(skip_locked=skip_locked).select_related("definition")
+        # of=("self",): lock the case row only, not the definition row every case of a process
+        # shares (which would serialize unrelated cases, and make SKIP LOCKED skip them)
+        query = Case.objects.select_for_update(skip_locked=skip_locked, of=("self",)).select_related("definition")
         case = query.defer("definition__sources").get(pk=case_id)
     except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as error:
         raise exc.CaseNotFound(case_id=case_id) from error
@@ -209,11 +211,13 @@ def start_case(
     *, process_id: str, actor: AbstractBaseUser, organization: Organization, now: datetime,
     data: Mapping[str, Any] | None = None, power_code: str = "",
     applicant_user: AbstractBaseUser | None = None, agent_user: AbstractBaseUser | None = None,
+    limits: Mapping[str, Any] | None = None,
 ) -> Case:  # fmt: skip
     """Start a case of the current version of `process_id` and run it to its first wait state.
 
     `applicant_user` / `agent_user`: the applicant, when a system user (e.g. a village cadre),
-    and the village agent who filed for them; neither may act on the case.
+    and the village agent who filed for them; neither may act on the case. `limits` sets the
+    promised/legal limits of a process that is not on the power list (powers bring their own).
 
     Raises:
         DefinitionNotFound, PowerNotListed, ProcessError.
@@ -229,6 +233,9 @@ def start_case(
         applicant_user=applicant_user, agent_user=agent_user,
     )  # fmt: skip
     rules.setup_case(case, power, now=now)
+    if power is None and limits:
+        case.promised_limit, case.legal_limit = limits.get("promised"), limits.get("legal")
+        rules.set_deadlines(case)
     _store_initial(case, state, now=now)
     return _record(case, state, kind=AuditEvent.Kind.CASE_STARTED, actor=actor, now=now, items=[],
                    payload={"data": start_data, "process_id": process_id, "definition_sha256": definition.sha256})  # fmt: skip
