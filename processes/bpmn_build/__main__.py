@@ -1,0 +1,61 @@
+"""python -m processes.bpmn_build [--check]"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from processes.bpmn_build.blocks import BLOCKS
+from processes.bpmn_build.forms import FORMS
+from processes.bpmn_build.powers import POWERS, build
+from processes.bpmn_build.sources import BLOCKS_DIR, FORMS_DIR, POWERS_DIR
+
+
+def outputs() -> dict[Path, bytes]:
+    files: dict[Path, bytes] = {}
+    used_forms: set[str] = set()
+    for block_id, make in BLOCKS.items():
+        process = make()
+        used_forms |= set(process.forms())
+        files[BLOCKS_DIR / f"{block_id}.bpmn"] = process.to_xml()
+    for spec in POWERS:
+        process = build(spec)
+        used_forms |= set(process.forms())
+        missing = [c for c in process.called_elements() if c not in BLOCKS]
+        if missing:
+            raise SystemExit(f"{spec.code}: calls unknown blocks {missing}")
+        files[POWERS_DIR / f"{spec.slug}.bpmn"] = process.to_xml()
+    unknown = used_forms - set(FORMS)
+    if unknown:
+        raise SystemExit(f"forms used but not defined: {sorted(unknown)}")
+    unused = set(FORMS) - used_forms
+    if unused:
+        raise SystemExit(f"forms defined but not used: {sorted(unused)}")
+    for name, schema in FORMS.items():
+        text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
+        files[FORMS_DIR / f"{name}.schema.json"] = text.encode("utf-8")
+    return files
+
+
+def main(argv: list[str]) -> int:
+    files = outputs()
+    if "--check" in argv:
+        stale = [str(p) for p, data in files.items() if not p.exists() or p.read_bytes() != data]
+        extra = [str(p) for d, pat in ((BLOCKS_DIR, "*.bpmn"), (POWERS_DIR, "*.bpmn"), (FORMS_DIR, "*.schema.json"))
+                 for p in d.glob(pat) if p not in files]
+        for p in stale:
+            print(f"out of date: {p}")
+        for p in extra:
+            print(f"not generated: {p}")
+        return 1 if stale or extra else 0
+    for path, data in files.items():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+    print(f"wrote {len(files)} files")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
