@@ -260,6 +260,7 @@ def _parse_uncached(sources: Mapping[str, str], process_id: str, sha: str) -> Pa
     timers: list[tuple[str, str]] = []
     for proc_spec in [spec, *subprocess_specs.values()]:
         _prewire_event_subprocesses(proc_spec)
+        _prewire_multi_instance(proc_spec)
         for task_spec in proc_spec.task_specs.values():
             event_definition = getattr(task_spec, "event_definition", None)
             expression = getattr(event_definition, "expression", None)
@@ -302,6 +303,20 @@ def _prewire_event_subprocesses(proc_spec: Any) -> None:
         trigger = proc_spec.task_specs[name]
         if start not in trigger.inputs:
             trigger.inputs = [*trigger.inputs, start]  # a property over names; assign, don't append
+
+
+def _prewire_multi_instance(proc_spec: Any) -> None:
+    """Connect each multi-instance task's child spec to its merge handler once, at parse time.
+
+    SpiffWorkflow connects it when it creates the first child (``create_child``): state kept on
+    the spec, not in the serialized workflow. A workflow loaded into a freshly parsed spec (a new
+    process, a worker, replay) would then never merge its instances and stall in the vote.
+    """
+    for task_spec in list(proc_spec.task_specs.values()):
+        if isinstance(task_spec, MultiInstanceTask):
+            child = proc_spec.task_specs[task_spec.task_spec]
+            if not child.completed_event.is_connected(task_spec.merge_child):
+                child.completed_event.connect(task_spec.merge_child)
 
 
 def _load_form(filename: str, text: str) -> Mapping[str, Any]:
