@@ -36,7 +36,7 @@ from processes.catalog_data import (
     validate_document,
 )
 from processes.exchange import columns as c
-from processes.exchange.export import linked_powers, responsibility_categories, summarize_bases
+from processes.exchange.export import build_sheets, linked_powers, responsibility_categories, summarize_bases
 from processes.exchange.formats import (
     CellError,
     format_period,
@@ -127,6 +127,11 @@ class _Import:
         self.powers: list[_PowerRow] = []
         self.responsibilities: list[tuple[Row, dict[str, Any], int | None]] = []
         self.sheets = self._usable_sheets(sheets)
+        # what the derived columns say now: a stale copy of them is not an edit (see _check_derived)
+        self.current = {
+            sheet.title: {row.get("项目编码") or row.get("权力编码"): row.cells for row in sheet.rows}
+            for sheet in build_sheets() if sheet.title not in (c.BASES, c.RISKS)
+        }
 
     # ---------------------------------------------------------------- structure
 
@@ -436,8 +441,10 @@ class _Import:
 
     def _check_derived(self, title: str, row: Row, column: str, expected: str, source: Any,
                        item: str | None) -> None:
+        """A derived cell may be blank, show the new value, or still show the current one (not edited)."""
         shown = row.get(column)
-        if shown and shown != expected:
+        current = self.current.get(title, {}).get(item or "", {}).get(column)
+        if shown and shown not in (expected, current):
             message = _("此列由系统根据%(source)s生成，与之不一致；请修改%(source)s，本列可留空") % {"source": source}
             self.problems.add("derived_mismatch", message, (title, row.number, column), item)
 
