@@ -90,4 +90,3 @@ def row_counts():
         return {model.__name__: model.objects.count() for model in models}
 
     return counts
-
