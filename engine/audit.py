@@ -101,18 +101,18 @@ def verify_events(case: Case, events: Iterable[AuditEvent]) -> ChainReport:
         count += 1
         if event.sequence != expected_sequence:
             return ChainReport(str(case.pk), False, count, expected_sequence,
-                               f"expected sequence {expected_sequence}, found {event.sequence}")  # fmt: skip
+                               f"应为第 {expected_sequence} 条，实为第 {event.sequence} 条（缺失或顺序被改）")  # fmt: skip
         if event.prev_hash != prev_hash:
-            return ChainReport(str(case.pk), False, count, event.sequence, "prev_hash does not link to the previous event")
+            return ChainReport(str(case.pk), False, count, event.sequence, "前一哈希与上一条事件不衔接")
         if chain_hash(prev_hash, body_of(event)) != event.hash:
-            return ChainReport(str(case.pk), False, count, event.sequence, "event content does not match its hash")
+            return ChainReport(str(case.pk), False, count, event.sequence, "事件内容与其哈希不符（内容被改动）")
         prev_hash = event.hash
         expected_sequence += 1
     if case.last_sequence != expected_sequence - 1:
         return ChainReport(str(case.pk), False, count, expected_sequence,
-                           f"case head says {case.last_sequence} events, chain has {expected_sequence - 1}")  # fmt: skip
+                           f"案件记录应有 {case.last_sequence} 条事件，链上只有 {expected_sequence - 1} 条（事件被删除）")  # fmt: skip
     if case.last_sequence and case.last_hash != prev_hash:
-        return ChainReport(str(case.pk), False, count, case.last_sequence, "case head hash does not match the chain")
+        return ChainReport(str(case.pk), False, count, case.last_sequence, "案件记录的最新哈希与链不符")
     return ChainReport(str(case.pk), True, count)
 
 

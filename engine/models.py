@@ -314,3 +314,81 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}#{self.sequence} {self.kind}"
+
+
+# ------------------------------------------------------------------------------------------
+# Public participation: objections to notices and complaints (written by engine/public.py)
+# ------------------------------------------------------------------------------------------
+
+
+class ObjectionReceipt(models.Model):
+    """The receipt of one objection (异议) to a case during its notice period.
+
+    The objection itself reaches the case as an `objection` message (an audit event carrying
+    the receipt number and the content); the objector's identity stays here, confidential,
+    visible only to the discipline inspector.
+    """
+
+    number = models.CharField(_("回执编号"), max_length=32, unique=True)
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="objections")
+    content = models.TextField(_("异议内容"))
+    evidence = models.TextField(_("证据或线索"), blank=True)
+    objector_name = models.CharField(_("异议人姓名"), max_length=100, blank=True)
+    objector_contact = models.CharField(_("异议人联系方式"), max_length=100, blank=True)
+    audit_sequence = models.PositiveIntegerField(_("审计序号"))
+    received_at = models.DateTimeField(_("收到时间"))
+
+    class Meta:
+        verbose_name = _("异议回执")
+        verbose_name_plural = _("异议回执")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Complaint(models.Model):
+    """A complaint or report (投诉/举报) from the public, handled by the discipline inspector.
+
+    The complainant's identity is confidential: only the discipline inspector sees it.
+    """
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("投诉")
+        REPORT = "report", _("举报")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("已登记")
+        REPLIED = "replied", _("已答复")
+
+    number = models.CharField(_("受理编号"), max_length=32, unique=True)
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind)
+    subject = models.CharField(_("被投诉（举报）对象"), max_length=200)
+    content = models.TextField(_("事项内容"))
+    case = models.ForeignKey(Case, verbose_name=_("相关案件"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="complaints")  # fmt: skip
+    complainant_name = models.CharField(_("投诉人姓名"), max_length=100, blank=True)
+    complainant_contact = models.CharField(_("投诉人联系方式"), max_length=100, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.REGISTERED, db_index=True)
+    received_at = models.DateTimeField(_("登记时间"))
+    reply_due_at = models.DateTimeField(_("答复期限"))
+    finding = models.TextField(_("调查核实情况"), blank=True)
+    reply = models.TextField(_("答复意见"), blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="registered", replied_at__isnull=True)
+                | models.Q(status="replied", replied_at__isnull=False),
+                name="complaint_replied_at_iff_replied",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number

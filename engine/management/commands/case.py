@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django.utils.timezone import localtime
 
 from engine import exceptions as exc
 from engine import services
@@ -18,7 +19,7 @@ from engine.models import Case, Organization, WorkItem
 
 
 class Command(BaseCommand):
-    help = "命令行办案：case start|tasks|claim|complete|show|cancel（以指定用户身份，经同一套服务）。"
+    help = "命令行办案：case start|tasks|claim|unclaim|complete|message|show|cancel（以指定用户身份，经同一套服务）。"
 
     def add_arguments(self, parser):
         sub = parser.add_subparsers(dest="action", required=True)
@@ -33,10 +34,13 @@ class Command(BaseCommand):
             p = sub.add_parser(name)
             p.add_argument("case")
             p.add_argument("task", help="任务 UUID，或环节标识（多实例写作 vote[2] 或 vote@成员账号）")
+        message = sub.add_parser("message", help="送达消息（如公示期内的异议）")
+        message.add_argument("case")
+        message.add_argument("--name", required=True, help="消息名，如 objection")
         cancel = sub.add_parser("cancel")
         cancel.add_argument("case")
         cancel.add_argument("--reason", required=True)
-        for p in [start, *(sub.choices[n] for n in ("tasks", "show", "claim", "unclaim", "complete", "cancel"))]:
+        for p in [start, *(sub.choices[n] for n in ("tasks", "show", "claim", "unclaim", "complete", "message", "cancel"))]:
             p.add_argument("--as", dest="actor", help="以该用户身份办理")
             p.add_argument("--data", default="{}", help="JSON 数据")
             p.add_argument("--at", help="办理时间（ISO 8601，默认当前时间）")
@@ -71,10 +75,12 @@ class Command(BaseCommand):
         target = find_case(case)
         w = self.stdout.write
         w(f"{target.reference}  {target.pk}\n  流程 {target.definition}  状态 {target.get_status_display()}")
-        w(f"  组织 {target.organization}  发起 {target.started_at:%Y-%m-%d %H:%M}  审计事件 {target.last_sequence} 条")
+        w(f"  组织 {target.organization}  发起 {localtime(target.started_at):%Y-%m-%d %H:%M}  "
+          f"审计事件 {target.last_sequence} 条")
         for event in target.audit_events.order_by("sequence"):
             where = f" {event.bpmn_id}" + (f"[{event.mi_index}]" if event.mi_index else "") if event.bpmn_id else ""
-            w(f"  #{event.sequence:<3} {event.at:%Y-%m-%d %H:%M} {event.actor_name:<10} {event.get_kind_display()}{where}"
+            w(f"  #{event.sequence:<3} {localtime(event.at):%Y-%m-%d %H:%M} {event.actor_name:<10} "
+              f"{event.get_kind_display()}{where}"
               f"  {json.dumps(event.payload.get('data', event.payload), ensure_ascii=False)}")
         self._tasks(target)
 
@@ -97,6 +103,13 @@ class Command(BaseCommand):
         updated = services.complete_task(target.pk, task_id=self._task(target, task), actor=self._user(actor),
                                          data=self._json(data), now=self._now(at))  # fmt: skip
         self.stdout.write(self.style.SUCCESS(f"已办理，案件状态：{updated.get_status_display()}"))
+        self._tasks(updated)
+
+    def do_message(self, *, case, name, actor=None, data="{}", at=None, **_):
+        target = find_case(case)
+        user = self._user(actor) if actor else None
+        updated = services.send_message(target.pk, name=name, data=self._json(data), actor=user, now=self._now(at))
+        self.stdout.write(self.style.SUCCESS(f"已送达“{name}”"))
         self._tasks(updated)
 
     def do_cancel(self, *, case, reason, actor=None, at=None, **_):

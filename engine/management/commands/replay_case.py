@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.timezone import localtime
 
 from engine.models import Case
 from engine.replay import replay_case
@@ -42,7 +44,8 @@ class Command(BaseCommand):
         w("  已办环节：")
         for t in report.completed_tasks:
             index = f"[{t['mi_index']}]" if t["mi_index"] is not None else ""
-            w(f"    #{t['sequence']:<3} {t['at']}  {t['actor']:<10} {t['name']}{index}  {_dumps(t['data'])}")
+            when = localtime(datetime.fromisoformat(t["at"])).strftime("%Y-%m-%d %H:%M")
+            w(f"    #{t['sequence']:<3} {when}  {t['actor']:<10} {t['name']}{index}  {_dumps(t['data'])}")
         w("  当前待办：")
         for t in report.ready_tasks:
             who = t["member"] or t["lane"] or ""

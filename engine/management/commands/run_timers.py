@@ -7,8 +7,9 @@ firing is idempotent).
 from __future__ import annotations
 
 import time
+from datetime import datetime
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from engine import services
@@ -20,10 +21,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="只运行一轮")
         parser.add_argument("--interval", type=float, default=30.0, help="两轮之间的秒数")
+        parser.add_argument("--at", help="以该时间运行一轮（ISO 8601，用于补跑与演示；隐含 --once）")
 
-    def handle(self, *args, once=False, interval=30.0, **options):
+    def handle(self, *args, once=False, interval=30.0, at=None, **options):
+        fixed = _parse(at) if at else None
         while True:
-            now = timezone.now()
+            now = fixed or timezone.now()
+            once = once or fixed is not None
             fired = services.fire_due_timers(now=now)
             escalated = services.escalate_overdue(now=now)
             if fired or escalated or once:
@@ -31,3 +35,11 @@ class Command(BaseCommand):
             if once:
                 return
             time.sleep(interval)
+
+
+def _parse(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise CommandError(f"--at 不是 ISO 8601 时间：{value}") from error
+    return parsed if parsed.tzinfo else timezone.make_aware(parsed)
