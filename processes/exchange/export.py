@@ -193,9 +193,9 @@ def _responsibilities_sheet(powers: Sequence[Power], categories: Sequence[Catego
 
 def export_xlsx(path: Path) -> Path:
     """Write the whole catalog as one workbook with several sheets."""
-    return write_xlsx(build_sheets(), Path(path))
+    return write_xlsx(c.localize(build_sheets()), Path(path))
 
 
 def export_csv(directory: Path) -> list[Path]:
     """Write the whole catalog as one UTF-8 (BOM) CSV file per sheet into `directory`."""
-    return write_csv(build_sheets(), Path(directory))
+    return write_csv(c.localize(build_sheets()), Path(directory))

@@ -531,7 +531,7 @@ def import_sheets(sheets: Sequence[Sheet], *, now: dt.datetime | None = None,
 
 def _read(reader: Callable[[Path], list[Sheet]], path: Path) -> list[Sheet]:
     try:
-        return reader(Path(path))
+        return c.canonicalize(reader(Path(path)))
     except CellFileError as exc:
         raise CatalogImportError([CatalogProblem("file_unreadable", str(exc), Path(path).name)]) from exc
 

@@ -236,3 +236,15 @@ def test_catalog_loaded_again_from_yaml_matches_an_imported_export(loaded, tmp_p
 def test_detail_sheet_columns_cover_exactly_the_fields_of_their_flow_family():
     for flow, layout in c.DETAIL_LAYOUT.items():
         assert sorted(field for field, _header in layout) == sorted(DETAIL_FIELDS[flow]), flow
+
+
+def test_sheet_titles_and_headers_follow_the_active_language(loaded, tmp_path, monkeypatch):
+    english = {"行政权力总表": "Powers", "权力编码": "Code", "分表": " details", "责任清单": "Responsibilities"}
+    monkeypatch.setattr(c, "gettext", lambda text: english.get(text, text))
+
+    path = export_xlsx(tmp_path / "en.xlsx")
+
+    raw = read_xlsx(path)
+    assert (raw[0].title, raw[1].title, raw[-1].title) == ("Powers", "行政许可 details", "Responsibilities")
+    assert "Code" in raw[0].columns and "权力编码" not in raw[0].columns
+    assert import_xlsx(path).changes == 0
