@@ -41,6 +41,7 @@ from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.bpmn.script_engine.python_environment import TaskDataEnvironment
 from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter, WorkflowConverter
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.bpmn.specs.mixins.multiinstance_task import MultiInstanceTask
 from SpiffWorkflow.bpmn.specs.mixins.user_task import UserTask as _UserTaskMixin
 from SpiffWorkflow.exceptions import SpiffWorkflowException, TaskNotFoundException, WorkflowException
@@ -264,7 +265,7 @@ def _parse_uncached(sources: Mapping[str, str], process_id: str, sha: str) -> Pa
         for task_spec in proc_spec.task_specs.values():
             event_definition = getattr(task_spec, "event_definition", None)
             expression = getattr(event_definition, "expression", None)
-            if expression is not None and type(event_definition).__name__.endswith("TimerEventDefinition"):
+            if expression is not None and isinstance(event_definition, TimerEventDefinition):
                 timers.append((task_spec.bpmn_id or task_spec.name, expression))
             if not isinstance(task_spec, _UserTaskMixin) or task_spec.bpmn_id is None:
                 continue
@@ -628,7 +629,7 @@ def pending_timers(workflow: BpmnWorkflow) -> list[PendingTimer]:
         if not spiff_task.has_state(TaskState.WAITING):
             continue
         definition = getattr(spiff_task.task_spec, "event_definition", None)
-        if definition is None or not type(definition).__name__.endswith("TimerEventDefinition"):
+        if not isinstance(definition, TimerEventDefinition):
             continue
         value = spiff_task.internal_data.get("event_value")
         if isinstance(value, dict):
@@ -760,3 +761,27 @@ def state_hash(workflow: BpmnWorkflow, *, status: str, claims: Mapping[UUID, str
     claimed = sorted([positions[task_id], user] for task_id, user in claims.items() if task_id in positions)
     text += "\n" + canonical_json({"status": status, "claims": claimed})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_timer_expression(expression: str, context: Mapping[str, Any]) -> str:
+    """Evaluate a timer expression in the sandbox with `context` and parse it as SpiffWorkflow
+    would (ISO 8601 date, duration or cycle). Returns the value; raises ValueError if it does not
+    resolve."""
+    try:
+        value = SCRIPT_ENGINE.environment.evaluate(expression, dict(context))
+    except Exception as error:  # any failure means: does not resolve
+        raise ValueError(f"{expression!r} does not evaluate: {error}") from error
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if not isinstance(value, str):
+        raise ValueError(f"{expression!r} gives {type(value).__name__}, not an ISO 8601 string")
+    try:
+        if value.upper().startswith("R"):
+            TimerEventDefinition.parse_iso_recurring_interval(value)
+        elif value.upper().startswith("P"):
+            TimerEventDefinition.parse_iso_duration(value)
+        else:
+            TimerEventDefinition.get_datetime(value)
+    except (ValueError, TypeError, AttributeError) as error:
+        raise ValueError(f"{expression!r} gives {value!r}, not ISO 8601: {error}") from error
+    return value
