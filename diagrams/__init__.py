@@ -2,10 +2,12 @@
 
 Pure functions, no Django. Typical use::
 
-    from diagrams import parse_bpmn, to_digraph, render
+    from diagrams import parse_bpmn, to_digraph, render, build_flow_poster, PowerSheet
 
     model = parse_bpmn(path)                       # BpmnParseError on bad or hostile XML
     svg = render(to_digraph(model), "svg")         # any BPMN, lanes and pools as clusters
+    poster = build_flow_poster(sheet, model, paper="A3")
+    pdf = poster.render("pdf")                     # 权力运行流程图, exactly A3 portrait
 
 See ``docs/diagrams/README.md`` for the task properties the posters read.
 """
@@ -28,11 +30,21 @@ from diagrams.model import (
 )
 from diagrams.output import render, render_laid_out, render_svg
 from diagrams.overlay import CaseOverlay
+from diagrams.poster import (
+    PAPER_MM,
+    Poster,
+    build_flow_poster,
+    build_risk_map,
+    chart_title,
+    render_flow_poster,
+    render_risk_map,
+)
 from diagrams.sheet import DEFAULT_REMEDY, RISK_LEVELS, PowerSheet, RiskPoint
 from diagrams.steps import Step, list_steps
 
 __all__ = [
     "DEFAULT_REMEDY",
+    "PAPER_MM",
     "RISK_LEVELS",
     "Association",
     "BpmnModel",
@@ -47,6 +59,7 @@ __all__ = [
     "Lane",
     "MessageFlow",
     "Participant",
+    "Poster",
     "PowerSheet",
     "Process",
     "ProcessNotFound",
@@ -54,10 +67,15 @@ __all__ = [
     "SequenceFlow",
     "Step",
     "TextAnnotation",
+    "build_flow_poster",
+    "build_risk_map",
+    "chart_title",
     "list_steps",
     "parse_bpmn",
     "render",
+    "render_flow_poster",
     "render_laid_out",
+    "render_risk_map",
     "render_svg",
     "to_digraph",
 ]

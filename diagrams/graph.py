@@ -51,6 +51,8 @@ EVENT_LINE: Final = "#6D4C41"
 GATEWAY_FILL: Final = "#FFF8E1"
 GATEWAY_LINE: Final = "#E65100"
 LANE_FILL: Final = "#F5F8FC"
+LINK_FILL: Final = "#E3F2FD"
+LINK_LINE: Final = "#1565C0"
 LANE_LINE: Final = "#90A4AE"
 POOL_LINE: Final = "#37474F"
 MUTED: Final = "#546E7A"
@@ -79,12 +81,12 @@ EVENT_TAG: Final = {
     "cancel": "取消",
 }
 TASK_TAG: Final = {
-    "serviceTask": "服务",
-    "scriptTask": "脚本",
+    "serviceTask": "系统服务",
+    "scriptTask": "系统自动",
     "sendTask": "发送",
     "receiveTask": "接收",
-    "manualTask": "手工",
-    "businessRuleTask": "规则",
+    "manualTask": "线下办理",
+    "businessRuleTask": "规则判断",
 }
 
 NAME_WIDTH: Final = 9.0  # em per line in an activity box
@@ -113,6 +115,12 @@ class FlowOptions:
         font_size: Base font size of node labels in points.
         lanes: Draw lanes as clusters; when False the lane name moves into each box's
             second line (the wall-poster layout: one clean top-down flow).
+        fold: Top-level node id -> column (1 or 2) to draw a tall flow in two columns side by
+            side; sequence flows between the columns become pairs of lettered connectors
+            (接续符). Used only with ``process_id`` and without lanes; empty = one column.
+        fold_swap: Declare the second column first. Graphviz orders sibling clusters by an
+            internal walk that differs between versions; the poster lays out, checks which
+            column came out on the left, and swaps when needed.
     """
 
     expand_call_activities: bool = False
@@ -126,6 +134,8 @@ class FlowOptions:
     risk_callouts: bool = False
     font_size: float = 14.0
     lanes: bool = True
+    fold: Mapping[str, int] = field(default_factory=dict)
+    fold_swap: bool = False
 
 
 def risk_options(risk: Mapping[str, str] | Iterable[RiskPoint] | None) -> dict[str, object]:
@@ -299,6 +309,9 @@ class _Drawer:
         self.pool_anchor: dict[str, tuple[str, str | None]] = {}
         self.expanding: list[str] = []
         self.draw_messages = False
+        self.link_letter: dict[str, str] = {}  # target id of a flow that crosses the fold -> letter
+        self.link_flows: list[SequenceFlow] = []  # flows that cross the fold, document order
+        self.linked_in: set[str] = set()  # targets whose incoming connector edge is drawn
 
     # ---- identities -----------------------------------------------------------------------
 
@@ -323,6 +336,8 @@ class _Drawer:
     def draw(self, g: graphviz.Digraph, process_id: str | None) -> None:
         if process_id is not None:
             process = self.model.process(process_id)
+            if self.options.fold and not self.options.lanes:
+                self._plan_fold(process)
             self._process_body(g, process, prefix="", stack=())
         else:
             self.draw_messages = True
@@ -398,9 +413,103 @@ class _Drawer:
             for annotation in model.annotations:
                 self._annotation(g, annotation, ())
 
+    def _plan_fold(self, process: Process) -> None:
+        """Letter the flows that cross between the two columns, one letter per target."""
+        fold = self.options.fold
+        for flow in process.flows:
+            source, target = fold.get(flow.source, 1), fold.get(flow.target, 1)
+            if source != target:
+                self.link_flows.append(flow)
+                if flow.target not in self.link_letter:
+                    self.link_letter[flow.target] = _letter(len(self.link_letter))
+
+    def _fold_part(self, element_id: str, process: Process) -> int:
+        """The column of a node, or of the node a data item or annotation is linked to."""
+        fold = self.options.fold
+        if element_id in fold:
+            return fold[element_id]
+        for link in (*process.data_associations, *process.associations):
+            if link.source == element_id and link.target in fold:
+                return fold[link.target]
+            if link.target == element_id and link.source in fold:
+                return fold[link.source]
+        return 1
+
+    def _folded_body(self, g: graphviz.Digraph, process: Process, stack: tuple[str, ...]) -> None:
+        """Draw a process in two borderless columns; connectors stand for the crossing flows.
+
+        An invisible anchor above each column, joined left to right by a same-rank edge, keeps
+        the first column on the left with both columns starting at the top.
+        """
+        tops: dict[int, str] = {}
+        for part in (2, 1) if self.options.fold_swap else (1, 2):
+            cluster = self._cluster(f"#fold{part}")
+            with g.subgraph(name=cluster) as column:
+                column.attr(label="", peripheries="0", margin="4", id=cluster.removeprefix("cluster_"))
+                inner = stack + (cluster,)
+                top = self._gv(f"#fold{part}-top")
+                column.node(top, label="", shape="point", style="invis", width="0", height="0")
+                self.clusters_of[top] = inner
+                tops[part] = top
+                for node in process.nodes:
+                    if self._fold_part(node.id, process) == part:
+                        self._node(column, node, "", inner)
+                for item in process.data_items:
+                    if self._fold_part(item.id, process) == part and (
+                        item.kind != "dataObject" or item.id in self.used_data
+                    ):
+                        self._data_item(column, item, "", inner)
+                for annotation in process.annotations:
+                    if self._fold_part(annotation.id, process) == part:
+                        self._annotation(column, annotation, inner)
+                for flow in self.link_flows:
+                    if self._fold_part(flow.source, process) == part:
+                        self._connector(column, f"{flow.id}#out", self.link_letter[flow.target], inner)
+                for target, letter in self.link_letter.items():
+                    if self._fold_part(target, process) == part:
+                        self._connector(column, f"{target}#in", letter, inner)
+            for source in self._column_sources(process, part):
+                if source in self.entry:
+                    self._add_edge((top, None), self.entry[source], {"style": "invis", "weight": "0"})
+        self._add_edge((tops[1], None), (tops[2], None), {"style": "invis", "minlen": "0", "weight": "0"})
+        self.pending_flows.extend((flow, "") for flow in process.flows)
+        self.pending_data.extend((association, "") for association in process.data_associations)
+
+    def _column_sources(self, process: Process, part: int) -> list[str]:
+        """Nodes of a column that no sequence flow inside the column reaches, and its in-connectors."""
+        inside = {n.id for n in process.nodes if self._fold_part(n.id, process) == part}
+        reached = {f.target for f in process.flows if f.source in inside and f.target in inside}
+        attached = {n.id for n in process.nodes if n.kind == "boundaryEvent"}
+        sources = [n.id for n in process.nodes if n.id in inside and n.id not in reached | attached]
+        sources += [f"{t}#in" for t in self.link_letter if t in inside]
+        return sources
+
+    def _connector(self, g: graphviz.Digraph, key: str, letter: str, stack: tuple[str, ...]) -> None:
+        name = self._gv(key)
+        g.node(
+            name,
+            label=f"<<B>{html(letter)}</B>>",
+            id=name,
+            tooltip=f"接续{letter}",
+            shape="circle",
+            width="0.42",
+            fixedsize="true",
+            style="filled",
+            fillcolor=LINK_FILL,
+            color=LINK_LINE,
+            fontcolor=LINK_LINE,
+            penwidth="2",
+        )
+        self.node_name[key] = name
+        self.entry[key] = self.exit[key] = (name, None)
+        self.clusters_of[name] = stack
+
     def _process_body(
         self, g: graphviz.Digraph, process: Process, *, prefix: str, stack: tuple[str, ...]
     ) -> None:
+        if self.link_letter and not prefix:
+            self._folded_body(g, process, stack)
+            return
         self._container(
             g,
             nodes=process.nodes,
@@ -936,6 +1045,13 @@ class _Drawer:
         head = self.entry.get(prefix + flow.target)
         if tail is None or head is None:
             return
+        if not prefix and flow.target in self.link_letter and f"{flow.id}#out" in self.entry:
+            # The flow crosses the fold: source -> connector here, connector -> target there.
+            if flow.target not in self.linked_in:
+                self.linked_in.add(flow.target)
+                in_edge = {"id": svg_id(f"{flow.target}#in-edge")}
+                self._add_edge(self.exit[f"{flow.target}#in"], head, in_edge)
+            head = self.entry[f"{flow.id}#out"]
         full = prefix + flow.id
         attrs: dict[str, str] = {"id": svg_id(full)} if flow.id else {}
         source = self._source_node(prefix + flow.source)
@@ -1001,6 +1117,12 @@ class _Drawer:
         if lhead:
             attrs["lhead"] = lhead
         self.edges.append((tail_node, head_node, attrs))
+
+
+def _letter(index: int) -> str:
+    """A, B, ..., Z, A2, B2, ... for connector labels."""
+    letter = chr(ord("A") + index % 26)
+    return letter if index < 26 else f"{letter}{index // 26 + 1}"
 
 
 def _lane_has_nodes(lane: Lane, assigned: Mapping[str, str]) -> bool:

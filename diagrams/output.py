@@ -8,6 +8,7 @@ renderer. Graphviz failures become :class:`~diagrams.errors.DiagramError` (``ren
 
 from __future__ import annotations
 
+import json
 import subprocess
 from collections.abc import Callable
 from typing import Final, Literal
@@ -70,6 +71,12 @@ def render_laid_out(dot_source: str, fmt: Format = "svg", *, dpi: int | None = N
 def layout_dot(graph: graphviz.Digraph) -> str:
     """Lay out a digraph with ``dot`` and return the laid-out DOT (``-Tdot``)."""
     return _run(lambda: graph.pipe(format="dot", engine="dot", quiet=True)).decode("utf-8")
+
+
+def layout_json(graph: graphviz.Digraph) -> dict[str, object]:
+    """Lay out a digraph with ``dot`` and return the ``json`` description (points)."""
+    data = _run(lambda: graph.pipe(format="json", engine="dot", quiet=True))
+    return json.loads(data.decode("utf-8"))  # type: ignore[no-any-return]
 
 
 def layout_plain(graph: graphviz.Digraph) -> str:

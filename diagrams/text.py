@@ -7,6 +7,7 @@ upper bound for the proportional Latin glyphs of the same font).
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable
 from html import escape
@@ -159,6 +160,7 @@ def circled(number: int) -> str:
     return f"({number})"
 
 
+_COMPACT_LIMIT: Final = re.compile(r"^(\d+(?:\.\d+)?)\s*([A-Za-z_]+)$")
 _UNITS: Final = {
     "wd": "个工作日",
     "workday": "个工作日",
@@ -185,11 +187,12 @@ def format_time_limit(value: str | int | float | None, unit: str | None = None) 
     """Format a time limit for a poster box.
 
     A number is combined with ``unit`` (``WD``/``working_day`` = working days, the default;
-    ``d``/``calendar_day`` = calendar days; ``h`` = hours); any other text is shown as
-    written, e.g. ``"即办"`` or ``"7日（公示）"``.
+    ``d``/``calendar_day`` = calendar days; ``h`` = hours). The compact form ``"10WD"``,
+    ``"5D"``, ``"3h"`` carries its own unit. Any other text is shown as written, e.g.
+    ``"即办"`` or ``"7日（公示）"``.
 
     Args:
-        value: The limit, e.g. ``3``, ``"3"`` or ``"3个工作日"``.
+        value: The limit, e.g. ``3``, ``"3"``, ``"10WD"`` or ``"3个工作日"``.
         unit: The unit of a numeric value.
 
     Returns:
@@ -200,6 +203,9 @@ def format_time_limit(value: str | int | float | None, unit: str | None = None) 
     text = str(value).strip()
     if not text:
         return ""
+    compact = _COMPACT_LIMIT.match(text)
+    if compact and unit is None:
+        text, unit = compact.group(1), compact.group(2)
     try:
         number = float(text)
     except ValueError:
