@@ -1,4 +1,4 @@
-"""Admin for the power catalog: categories, powers (with legal bases and risk points), responsibilities, settings."""
+"""Admin for the catalog: categories, powers (legal bases and risk points inline), responsibilities."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -44,37 +44,107 @@ class RiskPointInline(admin.StackedInline):
 @admin.register(Power)
 class PowerAdmin(admin.ModelAdmin):
     list_display = [
-        "sequence", "code", "name", "category", "handling_unit", "item_class", "promised_limit", "risk_level",
+        "sequence",
+        "code",
+        "name",
+        "category",
+        "handling_unit",
+        "item_class",
+        "promised_limit",
+        "risk_level",
         "is_active",
     ]
     list_display_links = ["code", "name"]
-    list_filter = ["category", "is_active", "flow", "item_class", "risk_level", "ends_in_transfer", "authority_source"]
+    list_filter = [
+        "category",
+        "is_active",
+        "flow",
+        "item_class",
+        "risk_level",
+        "ends_in_transfer",
+        "authority_source",
+    ]
     search_fields = ["code", "name", "handling_unit", "supervising_leader", "legal_bases__law"]
     list_select_related = ["category"]
     filter_horizontal = ["responsibilities"]
     readonly_fields = ["removed_at"]
     inlines = [LegalBasisInline, RiskPointInline]
     fieldsets = [
-        (_("总表"), {"fields": [
-            "sequence", "code", "name", "category", "flow", "process_id", "legal_role", "authority_source",
-            "implementing_subject", "handling_unit", "supervising_leader", "fee_basis", "supervision_phone_setting",
-            "remarks",
-        ]}),
-        (_("时限与办件类型"), {"fields": [
-            ("legal_limit_value", "legal_limit_unit"), "legal_limit_note",
-            ("promised_limit_value", "promised_limit_unit"), "promised_limit_note", "item_class", "ends_in_transfer",
-        ]}),
-        (_("申请材料、集体决策与公示"), {"fields": [
-            "materials", "collective_decisions", "collective_note", "notice",
-        ]}),
-        (_("分表"), {"fields": [
-            "conditions", "result_document", "remedies", "violation", "penalty_kinds", "discretion_benchmarks",
-            "procedures", "coercion_measures", "demand_notice", "execution_method", "adjudication_scope",
-            "suit_period",
-        ]}),
-        (_("廉政风险与监督"), {"fields": [
-            "risk_level", "separation_of_duties", "five_areas", "responsibilities",
-        ]}),
+        (
+            _("总表"),
+            {
+                "fields": [
+                    "sequence",
+                    "code",
+                    "name",
+                    "category",
+                    "flow",
+                    "process_id",
+                    "legal_role",
+                    "authority_source",
+                    "implementing_subject",
+                    "handling_unit",
+                    "supervising_leader",
+                    "fee_basis",
+                    "supervision_phone_setting",
+                    "remarks",
+                ]
+            },
+        ),
+        (
+            _("时限与办件类型"),
+            {
+                "fields": [
+                    ("legal_limit_value", "legal_limit_unit"),
+                    "legal_limit_note",
+                    ("promised_limit_value", "promised_limit_unit"),
+                    "promised_limit_note",
+                    "item_class",
+                    "ends_in_transfer",
+                ]
+            },
+        ),
+        (
+            _("申请材料、集体决策与公示"),
+            {
+                "fields": [
+                    "materials",
+                    "collective_decisions",
+                    "collective_note",
+                    "notice",
+                ]
+            },
+        ),
+        (
+            _("分表"),
+            {
+                "fields": [
+                    "conditions",
+                    "result_document",
+                    "remedies",
+                    "violation",
+                    "penalty_kinds",
+                    "discretion_benchmarks",
+                    "procedures",
+                    "coercion_measures",
+                    "demand_notice",
+                    "execution_method",
+                    "adjudication_scope",
+                    "suit_period",
+                ]
+            },
+        ),
+        (
+            _("廉政风险与监督"),
+            {
+                "fields": [
+                    "risk_level",
+                    "separation_of_duties",
+                    "five_areas",
+                    "responsibilities",
+                ]
+            },
+        ),
         (_("清单状态"), {"fields": ["is_active", "removed_at"]}),
     ]
 

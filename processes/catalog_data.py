@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 
 import yaml
 from django.db import IntegrityError, models, transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q, RestrictedError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from jsonschema import Draft202012Validator
@@ -62,34 +62,89 @@ DETAIL_FIELDS: dict[str, tuple[str, ...]] = {
     Flow.ADJUDICATION: ("adjudication_scope", "conditions", "suit_period", "remedies"),
 }
 ALL_DETAIL_FIELDS: tuple[str, ...] = (
-    "conditions", "result_document", "remedies", "violation", "penalty_kinds", "discretion_benchmarks",
-    "procedures", "coercion_measures", "demand_notice", "execution_method", "adjudication_scope", "suit_period",
+    "conditions",
+    "result_document",
+    "remedies",
+    "violation",
+    "penalty_kinds",
+    "discretion_benchmarks",
+    "procedures",
+    "coercion_measures",
+    "demand_notice",
+    "execution_method",
+    "adjudication_scope",
+    "suit_period",
 )
 _LIST_DETAILS = {"conditions", "penalty_kinds", "discretion_benchmarks", "procedures", "coercion_measures"}
 
 # Chinese names of the YAML keys, for error messages
 FIELD_LABELS: dict[str, Any] = {
-    "code": _("编码"), "name": _("名称"), "category": _("权力类型"), "flow": _("流程类别"),
-    "process_id": _("办理流程"), "legal_role": _("乡镇职责"), "authority_source": _("权力来源"),
-    "legal_bases": _("实施依据"), "implementing_subject": _("实施主体"), "handling_unit": _("承办机构"),
-    "supervising_leader": _("分管领导"), "legal_limit": _("法定时限"), "legal_limit_note": _("法定时限说明"),
-    "promised_limit": _("承诺时限"), "promised_limit_note": _("承诺时限说明"), "item_class": _("办件类型"),
-    "ends_in_transfer": _("审核转报"), "fee_basis": _("收费依据及标准"), "supervision_phone": _("监督电话"),
-    "materials": _("申请材料"), "collective_decisions": _("集体决策"), "collective_note": _("集体决策说明"),
-    "notice": _("公示要求"), "risk_level": _("风险等级"), "risk_points": _("廉政风险点"), "details": _("分表"),
-    "separation_of_duties": _("职责分离"), "five_areas": _("五不直接分管领域"),
-    "responsibilities": _("责任清单编码"), "remarks": _("备注"), "conditions": _("申请（受理）条件"),
-    "result_document": _("办理结果"), "remedies": _("救济途径"), "violation": _("违法行为"),
-    "penalty_kinds": _("处罚种类"), "discretion_benchmarks": _("自由裁量基准"), "procedures": _("适用程序"),
-    "coercion_measures": _("强制措施种类"), "demand_notice": _("催告"), "execution_method": _("执行方式"),
-    "adjudication_scope": _("受理范围"), "suit_period": _("起诉期限"), "node": _("环节"),
-    "description": _("描述"), "level": _("风险等级"), "measures": _("防控措施"), "responsible": _("责任岗位"),
-    "supervisor": _("监督岗位"), "law": _("法律法规名称"), "article": _("条款"), "text": _("条款内容"),
-    "effective_from": _("施行日期"), "effective_to": _("失效日期"), "where": _("公示地点"), "what": _("公示内容"),
-    "period": _("公示期限"), "minors_excluded": _("未成年人不公示"), "publish_within": _("公开时限"),
-    "responsible_unit": _("责任主体"), "main_duties": _("主要职责"), "boundaries": _("职责边界"),
-    "accountability_cases": _("追责情形"), "accountability_basis": _("追责依据"), "order": _("排序"),
-    "label": _("名称"), "value": _("取值"),
+    "code": _("编码"),
+    "name": _("名称"),
+    "category": _("权力类型"),
+    "flow": _("流程类别"),
+    "process_id": _("办理流程"),
+    "legal_role": _("乡镇职责"),
+    "authority_source": _("权力来源"),
+    "legal_bases": _("实施依据"),
+    "implementing_subject": _("实施主体"),
+    "handling_unit": _("承办机构"),
+    "supervising_leader": _("分管领导"),
+    "legal_limit": _("法定时限"),
+    "legal_limit_note": _("法定时限说明"),
+    "promised_limit": _("承诺时限"),
+    "promised_limit_note": _("承诺时限说明"),
+    "item_class": _("办件类型"),
+    "ends_in_transfer": _("审核转报"),
+    "fee_basis": _("收费依据及标准"),
+    "supervision_phone": _("监督电话"),
+    "materials": _("申请材料"),
+    "collective_decisions": _("集体决策"),
+    "collective_note": _("集体决策说明"),
+    "notice": _("公示要求"),
+    "risk_level": _("风险等级"),
+    "risk_points": _("廉政风险点"),
+    "details": _("分表"),
+    "separation_of_duties": _("职责分离"),
+    "five_areas": _("五不直接分管领域"),
+    "responsibilities": _("责任清单编码"),
+    "remarks": _("备注"),
+    "conditions": _("申请（受理）条件"),
+    "result_document": _("办理结果"),
+    "remedies": _("救济途径"),
+    "violation": _("违法行为"),
+    "penalty_kinds": _("处罚种类"),
+    "discretion_benchmarks": _("自由裁量基准"),
+    "procedures": _("适用程序"),
+    "coercion_measures": _("强制措施种类"),
+    "demand_notice": _("催告"),
+    "execution_method": _("执行方式"),
+    "adjudication_scope": _("受理范围"),
+    "suit_period": _("起诉期限"),
+    "node": _("环节"),
+    "description": _("描述"),
+    "level": _("风险等级"),
+    "measures": _("防控措施"),
+    "responsible": _("责任岗位"),
+    "supervisor": _("监督岗位"),
+    "law": _("法律法规名称"),
+    "article": _("条款"),
+    "text": _("条款内容"),
+    "effective_from": _("施行日期"),
+    "effective_to": _("失效日期"),
+    "where": _("公示地点"),
+    "what": _("公示内容"),
+    "period": _("公示期限"),
+    "minors_excluded": _("未成年人不公示"),
+    "publish_within": _("公开时限"),
+    "responsible_unit": _("责任主体"),
+    "main_duties": _("主要职责"),
+    "boundaries": _("职责边界"),
+    "accountability_cases": _("追责情形"),
+    "accountability_basis": _("追责依据"),
+    "order": _("排序"),
+    "label": _("名称"),
+    "value": _("取值"),
 }
 
 JsonPath = tuple[str | int, ...]
@@ -167,12 +222,22 @@ class CatalogLoadReport:
 
     def summary(self) -> str:
         parts = [
-            str(_("权力类别 %(c)d 类、现行权力 %(p)d 项、责任事项 %(r)d 项")
-                % {"c": self.totals.get("category", 0), "p": self.totals.get("power", 0),
-                   "r": self.totals.get("responsibility", 0)}),
-            str(_("新增 %(a)d、修改 %(b)d、删除 %(d)d 条记录")
-                % {"a": sum(self.created.values()), "b": sum(self.updated.values()),
-                   "d": sum(self.deleted.values())}),
+            str(
+                _("权力类别 %(c)d 类、现行权力 %(p)d 项、责任事项 %(r)d 项")
+                % {
+                    "c": self.totals.get("category", 0),
+                    "p": self.totals.get("power", 0),
+                    "r": self.totals.get("responsibility", 0),
+                }
+            ),
+            str(
+                _("新增 %(a)d、修改 %(b)d、删除 %(d)d 条记录")
+                % {
+                    "a": sum(self.created.values()),
+                    "b": sum(self.updated.values()),
+                    "d": sum(self.deleted.values()),
+                }
+            ),
         ]
         if self.deactivated:
             parts.append(str(_("移出清单：%(codes)s") % {"codes": "、".join(self.deactivated)}))
@@ -211,7 +276,9 @@ def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[dict]:
         if key_node.tag == "tag:yaml.org,2002:merge" or not isinstance(key_node, yaml.ScalarNode):
             continue
         if key_node.value in seen:
-            raise _DuplicateKey(None, None, str(_("键“%(key)s”重复") % {"key": key_node.value}), key_node.start_mark)
+            raise _DuplicateKey(
+                None, None, str(_("键“%(key)s”重复") % {"key": key_node.value}), key_node.start_mark
+            )
         seen.add(key_node.value)
     data: dict = {}
     yield data
@@ -324,8 +391,13 @@ def _validators() -> dict[str, Draft202012Validator]:
 
 
 _TYPE_NAMES = {
-    "object": _("键值映射"), "array": _("列表"), "string": _("文字"), "integer": _("整数"),
-    "boolean": _("是/否（true/false）"), "null": _("空（null）"), "number": _("数字"),
+    "object": _("键值映射"),
+    "array": _("列表"),
+    "string": _("文字"),
+    "integer": _("整数"),
+    "boolean": _("是/否（true/false）"),
+    "null": _("空（null）"),
+    "number": _("数字"),
 }
 
 
@@ -340,13 +412,17 @@ def _schema_message(error: ValidationError) -> str:
         extra = sorted(k for k in instance if k not in known) if isinstance(instance, dict) else []
         return str(_("不认识的字段：%(keys)s") % {"keys": "、".join(map(str, extra))})
     if kind == "enum":
-        return str(_("取值“%(value)s”无效，应为以下之一：%(choices)s")
-                   % {"value": instance, "choices": "、".join(map(str, expected))})
+        return str(
+            _("取值“%(value)s”无效，应为以下之一：%(choices)s")
+            % {"value": instance, "choices": "、".join(map(str, expected))}
+        )
     if kind == "const":
         return str(_("取值应为 %(value)s") % {"value": json.dumps(expected, ensure_ascii=False)})
     if kind == "type":
-        return str(_("类型应为%(type)s，实际为“%(value)s”")
-                   % {"type": _TYPE_NAMES.get(expected, expected), "value": instance})
+        return str(
+            _("类型应为%(type)s，实际为“%(value)s”")
+            % {"type": _TYPE_NAMES.get(expected, expected), "value": instance}
+        )
     if kind == "pattern":
         return str(_("“%(value)s”格式不正确（不能为空或含换行，编码须符合规范）") % {"value": instance})
     if kind == "minLength":
@@ -370,7 +446,9 @@ def _schema_message(error: ValidationError) -> str:
 
 def _best_context_error(error: ValidationError) -> ValidationError:
     # in a oneOf, the alternative of the instance's own type explains the problem best
-    candidates = [e for e in error.context if e.validator not in ("type", "oneOf", "anyOf")] or list(error.context)
+    candidates = [e for e in error.context if e.validator not in ("type", "oneOf", "anyOf")] or list(
+        error.context
+    )
     return max(candidates, key=lambda e: len(e.absolute_path))
 
 
@@ -383,13 +461,17 @@ def validate_document(kind: str, data: Any) -> list[Issue]:
     """All JSON Schema violations of one document, each with its path and the item code it is in."""
     issues = []
     for error in _validators()[kind].iter_errors(data):
-        located = _best_context_error(error) if error.validator in ("oneOf", "anyOf") and error.context else error
+        located = (
+            _best_context_error(error) if error.validator in ("oneOf", "anyOf") and error.context else error
+        )
         path = tuple(located.absolute_path)
         if located.validator == "required" and isinstance(located.instance, dict):
             # one issue per missing key, located at the key so a spreadsheet can name the column
             missing = [k for k in located.validator_value if k not in located.instance]
-            issues += [Issue(path + (key,), "schema_violation", _schema_message(located), _item_code(data, path))
-                       for key in missing]
+            issues += [
+                Issue(path + (key,), "schema_violation", _schema_message(located), _item_code(data, path))
+                for key in missing
+            ]
             continue
         issues.append(Issue(path, "schema_violation", _schema_message(error), _item_code(data, path)))
     return sorted(issues, key=lambda i: [str(s) for s in i.path])
@@ -464,7 +546,9 @@ def check_unique(kind: str, entries: Sequence[Mapping], fields: Sequence[str]) -
     issues = []
     for name in fields:
         values = (
-            (i, e[name]) for i, e in enumerate(entries) if isinstance(e, Mapping) and isinstance(e.get(name), str | int)
+            (i, e[name])
+            for i, e in enumerate(entries)
+            if isinstance(e, Mapping) and isinstance(e.get(name), str | int)
         )
         for index, value in _duplicates(values):
             message = str(_("%(field)s“%(value)s”重复") % {"field": _key_label(name), "value": value})
@@ -472,7 +556,9 @@ def check_unique(kind: str, entries: Sequence[Mapping], fields: Sequence[str]) -
     return issues
 
 
-def check_settings_refs(kind: str, index: int, entry: Mapping, path: JsonPath, ctx: CatalogContext) -> list[Issue]:
+def check_settings_refs(
+    kind: str, index: int, entry: Mapping, path: JsonPath, ctx: CatalogContext
+) -> list[Issue]:
     key = entry.get("setting")
     if key in ctx.settings:
         return []
@@ -485,8 +571,9 @@ def check_responsibilities(entries: Sequence[Mapping], ctx: CatalogContext, *, s
     issues = check_unique("responsibilities", entries, ["code", "name"])
     for index, entry in enumerate(entries):
         if index not in skip:
-            issues += check_settings_refs("responsibilities", index, entry["supervision_phone"],
-                                          ("supervision_phone",), ctx)
+            issues += check_settings_refs(
+                "responsibilities", index, entry["supervision_phone"], ("supervision_phone",), ctx
+            )
     return [Issue(i.path, i.code, i.message, i.item or entries[i.path[1]].get("code")) for i in issues]
 
 
@@ -497,28 +584,51 @@ def check_powers(entries: Sequence[Mapping], ctx: CatalogContext, *, skip: set[i
     for index, power in enumerate(entries):
         if index in skip:
             continue
-        issues += [Issue(("powers", index, *path), code, message, power["code"])
-                   for path, code, message in _check_power(power, ctx, chief_titles)]
-        issues += [Issue(i.path, i.code, i.message, power["code"])
-                   for i in check_settings_refs("powers", index, power["supervision_phone"],
-                                                ("supervision_phone",), ctx)]
+        issues += [
+            Issue(("powers", index, *path), code, message, power["code"])
+            for path, code, message in _check_power(power, ctx, chief_titles)
+        ]
+        issues += [
+            Issue(i.path, i.code, i.message, power["code"])
+            for i in check_settings_refs(
+                "powers", index, power["supervision_phone"], ("supervision_phone",), ctx
+            )
+        ]
     return issues
 
 
-def _check_power(power: Mapping, ctx: CatalogContext, chief_titles: set[str]) -> Iterator[tuple[JsonPath, str, str]]:
+def _check_power(
+    power: Mapping, ctx: CatalogContext, chief_titles: set[str]
+) -> Iterator[tuple[JsonPath, str, str]]:
     code, category = power["code"], power["category"]
     category_flow = ctx.category_flows.get(category)
     if category_flow is None:
-        yield ("category",), "unknown_category", str(_("权力类型“%(c)s”在 categories.yaml 中不存在") % {"c": category})
+        yield (
+            ("category",),
+            "unknown_category",
+            str(_("权力类型“%(c)s”在 categories.yaml 中不存在") % {"c": category}),
+        )
     if code.split("-")[0] != category:
-        yield ("code",), "code_category_mismatch", str(
-            _("权力编码“%(code)s”的前缀应与权力类型“%(c)s”一致") % {"code": code, "c": category})
+        yield (
+            ("code",),
+            "code_category_mismatch",
+            str(_("权力编码“%(code)s”的前缀应与权力类型“%(c)s”一致") % {"code": code, "c": category}),
+        )
     if power["process_id"] != process_id_for(code):
-        yield ("process_id",), "process_id_mismatch", str(
-            _("办理流程编号应为“%(expected)s”") % {"expected": process_id_for(code)})
+        yield (
+            ("process_id",),
+            "process_id_mismatch",
+            str(_("办理流程编号应为“%(expected)s”") % {"expected": process_id_for(code)}),
+        )
     if category_flow and category_flow != Flow.MEDIATION and power["flow"] != category_flow:
-        yield ("flow",), "flow_mismatch", str(
-            _("流程类别应与权力类型一致（%(flow)s）；只有“其他”类权力可另选流程类别") % {"flow": category_flow})
+        yield (
+            ("flow",),
+            "flow_mismatch",
+            str(
+                _("流程类别应与权力类型一致（%(flow)s）；只有“其他”类权力可另选流程类别")
+                % {"flow": category_flow}
+            ),
+        )
     yield from _check_limits(power)
     yield from _check_item_class(power)
     for number, basis in enumerate(power["legal_bases"]):
@@ -528,37 +638,63 @@ def _check_power(power: Mapping, ctx: CatalogContext, chief_titles: set[str]) ->
     for number, risk in enumerate(power["risk_points"]):
         for role in ("responsible", "supervisor"):
             if risk[role] not in ctx.position_codes:
-                yield ("risk_points", number, role), "unknown_position", str(
-                    _("岗位“%(p)s”在 positions.yaml 中不存在") % {"p": risk[role]})
+                yield (
+                    ("risk_points", number, role),
+                    "unknown_position",
+                    str(_("岗位“%(p)s”在 positions.yaml 中不存在") % {"p": risk[role]}),
+                )
     for number, responsibility in enumerate(power["responsibilities"]):
         if responsibility not in ctx.responsibility_codes:
-            yield ("responsibilities", number), "unknown_responsibility", str(
-                _("责任事项“%(r)s”不在责任清单中") % {"r": responsibility})
+            yield (
+                ("responsibilities", number),
+                "unknown_responsibility",
+                str(_("责任事项“%(r)s”不在责任清单中") % {"r": responsibility}),
+            )
     notice = power["notice"]
     if notice and isinstance(notice.get("period"), dict) and "setting" in notice["period"]:
         key = notice["period"]["setting"]
         if key not in ctx.settings:
-            yield ("notice", "period", "setting"), "unknown_setting", str(
-                _("引用的乡镇设置项“%(key)s”在 settings.yaml 中不存在") % {"key": key})
+            yield (
+                ("notice", "period", "setting"),
+                "unknown_setting",
+                str(_("引用的乡镇设置项“%(key)s”在 settings.yaml 中不存在") % {"key": key}),
+            )
         elif not _is_period(ctx.settings[key]):
-            yield ("notice", "period", "setting"), "setting_not_period", str(
-                _("乡镇设置项“%(key)s”不是期限（应为 value + unit）") % {"key": key})
+            yield (
+                ("notice", "period", "setting"),
+                "setting_not_period",
+                str(_("乡镇设置项“%(key)s”不是期限（应为 value + unit）") % {"key": key}),
+            )
     if category_flow:
         yield from _check_details(power["details"], category_flow)
-    if CollectiveDecision.PENALTY_COLLECTIVE in power["collective_decisions"] and category_flow != Flow.PENALTY:
-        yield ("collective_decisions",), "collective_not_allowed", str(
-            _("“负责人集体讨论”只适用于行政处罚类权力"))
+    if (
+        CollectiveDecision.PENALTY_COLLECTIVE in power["collective_decisions"]
+        and category_flow != Flow.PENALTY
+    ):
+        yield (
+            ("collective_decisions",),
+            "collective_not_allowed",
+            str(_("“负责人集体讨论”只适用于行政处罚类权力")),
+        )
     if power["five_areas"] and power["supervising_leader"] in chief_titles:
-        yield ("supervising_leader",), "five_areas_chief", str(
-            _("该权力涉及%(areas)s，按“五不直接分管”不得由“%(leader)s”分管")
-            % {"areas": "、".join(power["five_areas"]), "leader": power["supervising_leader"]})
+        yield (
+            ("supervising_leader",),
+            "five_areas_chief",
+            str(
+                _("该权力涉及%(areas)s，按“五不直接分管”不得由“%(leader)s”分管")
+                % {"areas": "、".join(power["five_areas"]), "leader": power["supervising_leader"]}
+            ),
+        )
 
 
 def _check_limits(power: Mapping) -> Iterator[tuple[JsonPath, str, str]]:
     legal, promised = power["legal_limit"], power["promised_limit"]
     if legal and legal["unit"] == promised["unit"] and promised["value"] > legal["value"]:
-        yield ("promised_limit", "value"), "promised_exceeds_legal", str(
-            _("承诺时限（%(p)d）超过法定时限（%(l)d）") % {"p": promised["value"], "l": legal["value"]})
+        yield (
+            ("promised_limit", "value"),
+            "promised_exceeds_legal",
+            str(_("承诺时限（%(p)d）超过法定时限（%(l)d）") % {"p": promised["value"], "l": legal["value"]}),
+        )
 
 
 def _check_item_class(power: Mapping) -> Iterator[tuple[JsonPath, str, str]]:
@@ -572,12 +708,18 @@ def _check_details(details: Mapping, flow: str) -> Iterator[tuple[JsonPath, str,
     wanted = DETAIL_FIELDS[flow]
     for name in wanted:
         if details.get(name) in (None, "", []):
-            yield ("details", name), "detail_missing", str(
-                _("该类别分表须填写“%(field)s”") % {"field": FIELD_LABELS[name]})
+            yield (
+                ("details", name),
+                "detail_missing",
+                str(_("该类别分表须填写“%(field)s”") % {"field": FIELD_LABELS[name]}),
+            )
     for name in ALL_DETAIL_FIELDS:
         if name not in wanted and details.get(name) not in (None, "", []):
-            yield ("details", name), "detail_not_applicable", str(
-                _("“%(field)s”不属于该类别的分表，请删除") % {"field": FIELD_LABELS[name]})
+            yield (
+                ("details", name),
+                "detail_not_applicable",
+                str(_("“%(field)s”不属于该类别的分表，请删除") % {"field": FIELD_LABELS[name]}),
+            )
 
 
 def five_area_warnings(entries: Iterable[Mapping]) -> list[str]:
@@ -585,8 +727,11 @@ def five_area_warnings(entries: Iterable[Mapping]) -> list[str]:
     held: dict[str, set[str]] = {}
     for power in entries:
         held.setdefault(power["supervising_leader"], set()).update(power["five_areas"])
-    return [str(_("“%(leader)s”同时分管财务、人事、工程项目、行政审批、物资采购五个领域") % {"leader": leader})
-            for leader, areas in held.items() if len(areas) == 5]
+    return [
+        str(_("“%(leader)s”同时分管财务、人事、工程项目、行政审批、物资采购五个领域") % {"leader": leader})
+        for leader, areas in held.items()
+        if len(areas) == 5
+    ]
 
 
 # --------------------------------------------------------------------------- canonical rows
@@ -596,43 +741,75 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
-def canonical_power(entry: Mapping, *, sequence: int, is_active: bool = True,
-                    removed_at: dt.datetime | None = None) -> dict[str, Any]:
+def canonical_power(
+    entry: Mapping, *, sequence: int, is_active: bool = True, removed_at: dt.datetime | None = None
+) -> dict[str, Any]:
     """The database form of a validated powers.yaml entry (field attnames plus child rows)."""
     legal, promised, details = entry["legal_limit"], entry["promised_limit"], entry["details"]
     notice = entry["notice"]
     row: dict[str, Any] = {
-        "code": entry["code"], "sequence": sequence, "name": entry["name"], "category_id": entry["category"],
-        "flow": entry["flow"], "process_id": entry["process_id"], "legal_role": entry["legal_role"],
-        "authority_source": entry["authority_source"], "implementing_subject": entry["implementing_subject"],
-        "handling_unit": entry["handling_unit"], "supervising_leader": entry["supervising_leader"],
-        "legal_limit_value": legal["value"] if legal else None, "legal_limit_unit": legal["unit"] if legal else "",
+        "code": entry["code"],
+        "sequence": sequence,
+        "name": entry["name"],
+        "category_id": entry["category"],
+        "flow": entry["flow"],
+        "process_id": entry["process_id"],
+        "legal_role": entry["legal_role"],
+        "authority_source": entry["authority_source"],
+        "implementing_subject": entry["implementing_subject"],
+        "handling_unit": entry["handling_unit"],
+        "supervising_leader": entry["supervising_leader"],
+        "legal_limit_value": legal["value"] if legal else None,
+        "legal_limit_unit": legal["unit"] if legal else "",
         "legal_limit_note": entry.get("legal_limit_note", ""),
-        "promised_limit_value": promised["value"], "promised_limit_unit": promised["unit"],
+        "promised_limit_value": promised["value"],
+        "promised_limit_unit": promised["unit"],
         "promised_limit_note": entry.get("promised_limit_note", ""),
-        "item_class": entry["item_class"], "ends_in_transfer": entry["ends_in_transfer"],
-        "fee_basis": entry["fee_basis"], "supervision_phone_setting_id": entry["supervision_phone"]["setting"],
-        "materials": list(entry["materials"]), "collective_decisions": list(entry["collective_decisions"]),
+        "item_class": entry["item_class"],
+        "ends_in_transfer": entry["ends_in_transfer"],
+        "fee_basis": entry["fee_basis"],
+        "supervision_phone_setting_id": entry["supervision_phone"]["setting"],
+        "materials": list(entry["materials"]),
+        "collective_decisions": list(entry["collective_decisions"]),
         "collective_note": entry.get("collective_note", ""),
-        "notice": None if notice is None else {
-            "where": notice["where"], "what": notice["what"], "period": notice.get("period"),
-            "minors_excluded": notice.get("minors_excluded", False), "publish_within": notice.get("publish_within"),
+        "notice": None
+        if notice is None
+        else {
+            "where": notice["where"],
+            "what": notice["what"],
+            "period": notice.get("period"),
+            "minors_excluded": notice.get("minors_excluded", False),
+            "publish_within": notice.get("publish_within"),
         },
-        "risk_level": entry["risk_level"], "separation_of_duties": list(entry["separation_of_duties"]),
-        "five_areas": list(entry["five_areas"]), "remarks": entry.get("remarks", ""),
-        "is_active": is_active, "removed_at": removed_at,
+        "risk_level": entry["risk_level"],
+        "separation_of_duties": list(entry["separation_of_duties"]),
+        "five_areas": list(entry["five_areas"]),
+        "remarks": entry.get("remarks", ""),
+        "is_active": is_active,
+        "removed_at": removed_at,
     }
     for name in ALL_DETAIL_FIELDS:
         empty: Any = [] if name in _LIST_DETAILS else (None if name == "suit_period" else "")
         row[name] = details.get(name, empty)
     row["legal_bases"] = [
-        {"law": b["law"], "article": b["article"], "text": b["text"],
-         "effective_from": _date(b.get("effective_from")), "effective_to": _date(b.get("effective_to"))}
+        {
+            "law": b["law"],
+            "article": b["article"],
+            "text": b["text"],
+            "effective_from": _date(b.get("effective_from")),
+            "effective_to": _date(b.get("effective_to")),
+        }
         for b in entry["legal_bases"]
     ]
     row["risk_points"] = [
-        {"node": r["node"], "description": r["description"], "level": r["level"], "measures": list(r["measures"]),
-         "responsible_id": r["responsible"], "supervisor_id": r["supervisor"]}
+        {
+            "node": r["node"],
+            "description": r["description"],
+            "level": r["level"],
+            "measures": list(r["measures"]),
+            "responsible_id": r["responsible"],
+            "supervisor_id": r["supervisor"],
+        }
         for r in entry["risk_points"]
     ]
     row["responsibilities"] = list(entry["responsibilities"])
@@ -641,11 +818,22 @@ def canonical_power(entry: Mapping, *, sequence: int, is_active: bool = True,
 
 def canonical_responsibility(entry: Mapping, *, sequence: int) -> dict[str, Any]:
     """The database form of a validated responsibilities.yaml entry."""
-    row = {"code": entry["code"], "name": entry["name"], "sequence": sequence,
-           "responsible_unit": entry["responsible_unit"],
-           "supervision_phone_setting_id": entry["supervision_phone"]["setting"]}
-    for name in ("legal_basis", "main_duties", "boundaries", "supervision_measures", "public_services",
-                 "accountability_cases", "accountability_basis"):
+    row = {
+        "code": entry["code"],
+        "name": entry["name"],
+        "sequence": sequence,
+        "responsible_unit": entry["responsible_unit"],
+        "supervision_phone_setting_id": entry["supervision_phone"]["setting"],
+    }
+    for name in (
+        "legal_basis",
+        "main_duties",
+        "boundaries",
+        "supervision_measures",
+        "public_services",
+        "accountability_cases",
+        "accountability_basis",
+    ):
         row[name] = list(entry.get(name, []))
     return row
 
@@ -653,8 +841,14 @@ def canonical_responsibility(entry: Mapping, *, sequence: int) -> dict[str, Any]
 # --------------------------------------------------------------------------- writing
 
 
-def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str, Any],
-            existing: models.Model | None, report: CatalogLoadReport, kind: str) -> models.Model:
+def _upsert(
+    model: type[models.Model],
+    lookup: dict[str, Any],
+    values: dict[str, Any],
+    existing: models.Model | None,
+    report: CatalogLoadReport,
+    kind: str,
+) -> models.Model:
     if existing is None:
         report.created[kind] += 1
         return model.objects.create(**lookup, **values)
@@ -667,8 +861,9 @@ def _upsert(model: type[models.Model], lookup: dict[str, Any], values: dict[str,
     return existing
 
 
-def _sync_keyed(model: type[models.Model], key: str, rows: Sequence[dict[str, Any]],
-                report: CatalogLoadReport, kind: str) -> list[models.Model]:
+def _sync_keyed(
+    model: type[models.Model], key: str, rows: Sequence[dict[str, Any]], report: CatalogLoadReport, kind: str
+) -> list[models.Model]:
     """Create or update rows by natural key; returns existing rows that are no longer in `rows`."""
     existing = {getattr(obj, key): obj for obj in model.objects.all()}
     for row in rows:
@@ -677,11 +872,18 @@ def _sync_keyed(model: type[models.Model], key: str, rows: Sequence[dict[str, An
     return list(existing.values())
 
 
-def _sync_children(power: Power, model: type[models.Model], rows: Sequence[dict[str, Any]],
-                   report: CatalogLoadReport, kind: str) -> None:
+def _sync_children(
+    power: Power,
+    model: type[models.Model],
+    rows: Sequence[dict[str, Any]],
+    report: CatalogLoadReport,
+    kind: str,
+) -> None:
     existing = {obj.position: obj for obj in model.objects.filter(power=power)}
     for position, row in enumerate(rows, start=1):
-        _upsert(model, {"power": power, "position": position}, row, existing.pop(position, None), report, kind)
+        _upsert(
+            model, {"power": power, "position": position}, row, existing.pop(position, None), report, kind
+        )
     if existing:
         model.objects.filter(pk__in=[obj.pk for obj in existing.values()]).delete()
         report.deleted[kind] += len(existing)
@@ -714,7 +916,9 @@ def sync_powers(rows: Sequence[dict[str, Any]], *, report: CatalogLoadReport, no
             report.deactivated.append(power.code)
 
 
-def sync_responsibilities(rows: Sequence[dict[str, Any]], *, report: CatalogLoadReport) -> list[Responsibility]:
+def sync_responsibilities(
+    rows: Sequence[dict[str, Any]], *, report: CatalogLoadReport
+) -> list[Responsibility]:
     """Upsert responsibilities; returns those no longer listed (delete them after the powers are synced)."""
     return _sync_keyed(Responsibility, "code", rows, report, "responsibility")
 
@@ -734,15 +938,30 @@ def _still_used_setting(key: str) -> bool:
     return any((n.get("period") or {}).get("setting") == key for n in notices)
 
 
-def _retire(rows: Iterable[models.Model], *, in_use: Any, report: CatalogLoadReport, kind: str,
-            label: Any) -> None:
-    """Delete rows dropped from a file, unless retired powers still refer to them (then warn)."""
+def _retire(
+    rows: Iterable[models.Model], *, in_use: Any, report: CatalogLoadReport, kind: str, label: Any
+) -> None:
+    """Delete rows dropped from a file, unless something still refers to them (then keep them and warn).
+
+    `in_use` covers references inside the catalog (retired powers); rows of other apps that protect
+    the row (e.g. a staff assignment to a position) are found by trying the delete.
+    """
     for row in rows:
-        if in_use(row):
-            report.warnings.append(str(_("%(kind)s“%(row)s”已从文件中删除，但仍被已移出清单的权力引用，暂予保留")
-                                       % {"kind": label, "row": row}))
+        kept = in_use(row)
+        if not kept:
+            try:
+                with transaction.atomic():
+                    row.delete()
+            except (ProtectedError, RestrictedError):
+                kept = True
+        if kept:
+            report.warnings.append(
+                str(
+                    _("%(kind)s“%(row)s”已从文件中删除，但仍被其他记录引用，暂予保留")
+                    % {"kind": label, "row": row}
+                )
+            )
         else:
-            row.delete()
             report.deleted[kind] += 1
 
 
@@ -808,7 +1027,9 @@ def validate_catalog(documents: Mapping[str, YamlDocument]) -> CatalogContext:
     issues = {
         "categories": check_unique("categories", data["categories"]["categories"], ["code", "name", "order"]),
         "positions": check_unique("positions", data["positions"]["positions"], ["code", "name"]),
-        "responsibilities": check_responsibilities(data["responsibilities"]["responsibilities"], ctx, skip=set()),
+        "responsibilities": check_responsibilities(
+            data["responsibilities"]["responsibilities"], ctx, skip=set()
+        ),
         "powers": check_powers(data["powers"]["powers"], ctx, skip=set()),
     }
     problems = [_locate(documents[kind], issue) for kind, found in issues.items() for issue in found]
@@ -817,7 +1038,9 @@ def validate_catalog(documents: Mapping[str, YamlDocument]) -> CatalogContext:
     return ctx
 
 
-def load_catalog_data(catalog_dir: Path = CATALOG_DIR, *, now: dt.datetime | None = None) -> CatalogLoadReport:
+def load_catalog_data(
+    catalog_dir: Path = CATALOG_DIR, *, now: dt.datetime | None = None
+) -> CatalogLoadReport:
     """Validate the catalog files in `catalog_dir` and store them, in one transaction.
 
     Upserts settings, positions, categories, responsibilities and powers (with their legal bases,
@@ -837,7 +1060,9 @@ def load_catalog_data(catalog_dir: Path = CATALOG_DIR, *, now: dt.datetime | Non
         with transaction.atomic():
             _write(data, report=report, now=now)
     except IntegrityError as exc:
-        problem = CatalogProblem("db_integrity", str(_("数据库约束冲突：%(e)s") % {"e": exc}), FILES["powers"])
+        problem = CatalogProblem(
+            "db_integrity", str(_("数据库约束冲突：%(e)s") % {"e": exc}), FILES["powers"]
+        )
         raise CatalogError([problem]) from exc
     return finish_report(report)
 
@@ -852,15 +1077,22 @@ def _write(data: Mapping[str, Any], *, report: CatalogLoadReport, now: dt.dateti
         for order, p in enumerate(data["positions"]["positions"], start=1)
     ]
     categories = [
-        {"code": c["code"], "name": c["name"], "order": c["order"], "flow": c["flow"],
-         "description": c.get("description", "")}
+        {
+            "code": c["code"],
+            "name": c["name"],
+            "order": c["order"],
+            "flow": c["flow"],
+            "description": c.get("description", ""),
+        }
         for c in data["categories"]["categories"]
     ]
     responsibilities = [
         canonical_responsibility(entry, sequence=number)
         for number, entry in enumerate(data["responsibilities"]["responsibilities"], start=1)
     ]
-    powers = [canonical_power(entry, sequence=number) for number, entry in enumerate(data["powers"]["powers"], 1)]
+    powers = [
+        canonical_power(entry, sequence=number) for number, entry in enumerate(data["powers"]["powers"], 1)
+    ]
 
     dropped_settings = _sync_keyed(TownshipSetting, "key", settings, report, "setting")
     dropped_positions = _sync_keyed(Position, "code", positions, report, "position")
@@ -868,13 +1100,27 @@ def _write(data: Mapping[str, Any], *, report: CatalogLoadReport, now: dt.dateti
     dropped_responsibilities = sync_responsibilities(responsibilities, report=report)
     sync_powers(powers, report=report, now=now)
     delete_rows(dropped_responsibilities, report=report, kind="responsibility")
-    _retire(dropped_categories, in_use=lambda c: Power.objects.filter(category=c).exists(),
-            report=report, kind="category", label=_("权力类别"))
-    _retire(dropped_positions,
-            in_use=lambda p: RiskPoint.objects.filter(Q(responsible=p) | Q(supervisor=p)).exists(),
-            report=report, kind="position", label=_("岗位"))
-    _retire(dropped_settings, in_use=lambda s: _still_used_setting(s.key),
-            report=report, kind="setting", label=_("乡镇设置项"))
+    _retire(
+        dropped_categories,
+        in_use=lambda c: Power.objects.filter(category=c).exists(),
+        report=report,
+        kind="category",
+        label=_("权力类别"),
+    )
+    _retire(
+        dropped_positions,
+        in_use=lambda p: RiskPoint.objects.filter(Q(responsible=p) | Q(supervisor=p)).exists(),
+        report=report,
+        kind="position",
+        label=_("岗位"),
+    )
+    _retire(
+        dropped_settings,
+        in_use=lambda s: _still_used_setting(s.key),
+        report=report,
+        kind="setting",
+        label=_("乡镇设置项"),
+    )
 
 
 def resolve_period(value: Mapping[str, Any] | None) -> dict[str, Any] | None:

@@ -219,7 +219,9 @@ class Power(models.Model):
     )
     flow = models.CharField(_("流程类别"), max_length=20, choices=Flow)
     process_id = models.CharField(_("办理流程（BPMN 流程编号）"), max_length=64)
-    legal_role = models.CharField(_("乡镇职责"), max_length=300, help_text=_("审批、审核转报、受理初审、执行、处理或调解"))
+    legal_role = models.CharField(
+        _("乡镇职责"), max_length=300, help_text=_("审批、审核转报、受理初审、执行、处理或调解")
+    )
     authority_source = models.CharField(_("权力来源"), max_length=16, choices=AuthoritySource)
     implementing_subject = models.CharField(_("实施主体"), max_length=100)
     handling_unit = models.CharField(_("承办机构"), max_length=200)
@@ -287,10 +289,15 @@ class Power(models.Model):
             models.UniqueConstraint(fields=["code"], name="power_code_unique"),
             models.UniqueConstraint(fields=["process_id"], name="power_process_id_unique"),
             models.CheckConstraint(condition=_in_choices("flow", Flow), name="power_flow_valid"),
-            models.CheckConstraint(condition=_in_choices("item_class", ItemClass), name="power_item_class_valid"),
-            models.CheckConstraint(condition=_in_choices("risk_level", RiskLevel), name="power_risk_level_valid"),
             models.CheckConstraint(
-                condition=_in_choices("authority_source", AuthoritySource), name="power_authority_source_valid"
+                condition=_in_choices("item_class", ItemClass), name="power_item_class_valid"
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("risk_level", RiskLevel), name="power_risk_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=_in_choices("authority_source", AuthoritySource),
+                name="power_authority_source_valid",
             ),
             models.CheckConstraint(
                 condition=_in_choices("legal_limit_unit", TimeUnit, blank=True), name="power_legal_unit_valid"
@@ -312,7 +319,8 @@ class Power(models.Model):
                 name="power_promised_within_legal",
             ),
             models.CheckConstraint(
-                condition=Q(is_active=True, removed_at__isnull=True) | Q(is_active=False, removed_at__isnull=False),
+                condition=Q(is_active=True, removed_at__isnull=True)
+                | Q(is_active=False, removed_at__isnull=False),
                 name="power_removed_at_iff_inactive",
             ),
         ]
@@ -324,7 +332,9 @@ class Power(models.Model):
 class LegalBasis(models.Model):
     """One version of a legal basis (实施依据); old and new article numbers are separate rows."""
 
-    power = models.ForeignKey(Power, verbose_name=_("行政权力"), on_delete=models.CASCADE, related_name="legal_bases")
+    power = models.ForeignKey(
+        Power, verbose_name=_("行政权力"), on_delete=models.CASCADE, related_name="legal_bases"
+    )
     position = models.PositiveSmallIntegerField(_("序号"))
     law = models.CharField(_("法律法规名称"), max_length=300)
     article = models.CharField(_("条款"), max_length=200)
@@ -353,7 +363,9 @@ class LegalBasis(models.Model):
 class RiskPoint(models.Model):
     """A 廉政风险点 at one top-level BPMN step of a power."""
 
-    power = models.ForeignKey(Power, verbose_name=_("行政权力"), on_delete=models.CASCADE, related_name="risk_points")
+    power = models.ForeignKey(
+        Power, verbose_name=_("行政权力"), on_delete=models.CASCADE, related_name="risk_points"
+    )
     position = models.PositiveSmallIntegerField(_("序号"))
     node = models.CharField(_("环节"), max_length=32, choices=ProcessNode)
     description = models.TextField(_("风险点描述"))

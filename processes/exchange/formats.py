@@ -130,7 +130,9 @@ def parse_datetime(text: str) -> dt.datetime | None:
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise CellError(_("“%(text)s”不是有效时间，应写成 2024-01-31T09:30:00+08:00") % {"text": text}) from None
+        raise CellError(
+            _("“%(text)s”不是有效时间，应写成 2024-01-31T09:30:00+08:00") % {"text": text}
+        ) from None
     return value if timezone.is_aware(value) else timezone.make_aware(value)
 
 

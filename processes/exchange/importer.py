@@ -102,7 +102,7 @@ class _Problems:
 
 
 class _Origins:
-    """Where each part of the generated entries came from, so schema and cross-reference issues name a cell."""
+    """Where each part of the entries came from, so schema and cross-reference issues name a cell."""
 
     def __init__(self) -> None:
         self._cells: dict[JsonPath, Cell] = {}
@@ -130,7 +130,8 @@ class _Import:
         # what the derived columns say now: a stale copy of them is not an edit (see _check_derived)
         self.current = {
             sheet.title: {row.get("项目编码") or row.get("权力编码"): row.cells for row in sheet.rows}
-            for sheet in build_sheets() if sheet.title not in (c.BASES, c.RISKS)
+            for sheet in build_sheets()
+            if sheet.title not in (c.BASES, c.RISKS)
         }
 
     # ---------------------------------------------------------------- structure
@@ -138,15 +139,21 @@ class _Import:
     def _expected(self) -> dict[str, list[str]]:
         expected = {c.MASTER: c.MASTER_COLUMNS}
         expected |= {c.detail_title(cat.name): c.detail_columns(cat.flow) for cat in self.categories}
-        return expected | {c.BASES: c.BASIS_COLUMNS, c.RISKS: c.RISK_COLUMNS,
-                           c.RESPONSIBILITIES: c.RESPONSIBILITY_COLUMNS}
+        return expected | {
+            c.BASES: c.BASIS_COLUMNS,
+            c.RISKS: c.RISK_COLUMNS,
+            c.RESPONSIBILITIES: c.RESPONSIBILITY_COLUMNS,
+        }
 
     def _usable_sheets(self, sheets: Sequence[Sheet]) -> dict[str, Sheet]:
         expected, usable = self._expected(), {}
         present = {sheet.title: sheet for sheet in sheets}
         for title in present.keys() - expected.keys():
-            self.problems.add("unknown_sheet", _("不认识的工作表；应为：%(names)s") % {"names": "、".join(expected)},
-                              (title, None, None))
+            self.problems.add(
+                "unknown_sheet",
+                _("不认识的工作表；应为：%(names)s") % {"names": "、".join(expected)},
+                (title, None, None),
+            )
         for title, wanted in expected.items():
             sheet = present.get(title)
             if sheet is None:
@@ -163,7 +170,7 @@ class _Import:
         return usable
 
     def _reader(self, title: str, row: Row, item: str | None) -> Callable[..., Any]:
-        """`read(column, parse, required=...)`: a cell's value, or None after recording why it cannot be read."""
+        """`read(column, parse, required=...)`: a cell's value, or None (the problem is recorded)."""
 
         def read(column: str, parse: Callable[[str], Any] | None = None, *, required: bool = False) -> Any:
             text = row.get(column)
@@ -208,28 +215,38 @@ class _Import:
         self.origins.set((*base, "details"), (c.MASTER, row.number, "权力类型"))
         phone = read("监督电话设置项", required=True)
         entry: dict[str, Any] = {
-            "code": read("权力编码", required=True), "name": read("权力名称"),
+            "code": read("权力编码", required=True),
+            "name": read("权力名称"),
             "category": read("权力类型", self._category, required=True),
             "flow": read("流程类别", lambda t: parse_choice(t, Flow), required=True),
-            "process_id": read("办理流程", required=True), "legal_role": read("乡镇职责"),
+            "process_id": read("办理流程", required=True),
+            "legal_role": read("乡镇职责"),
             "authority_source": read("权力来源", lambda t: parse_choice(t, AuthoritySource), required=True),
-            "implementing_subject": read("实施主体"), "handling_unit": read("承办机构"),
-            "supervising_leader": read("分管领导"), "legal_limit": read("法定时限", parse_period),
+            "implementing_subject": read("实施主体"),
+            "handling_unit": read("承办机构"),
+            "supervising_leader": read("分管领导"),
+            "legal_limit": read("法定时限", parse_period),
             "legal_limit_note": read("法定时限说明"),
             "promised_limit": read("承诺时限", parse_period, required=True),
             "promised_limit_note": read("承诺时限说明"),
             "item_class": read("办件类型", lambda t: parse_choice(t, ItemClass), required=True),
-            "ends_in_transfer": read("审核转报", parse_bool, required=True), "fee_basis": read("收费依据及标准"),
+            "ends_in_transfer": read("审核转报", parse_bool, required=True),
+            "fee_basis": read("收费依据及标准"),
             "supervision_phone": {"setting": phone} if phone else None,
             "materials": read("申请材料", parse_lines),
-            "collective_decisions": read("集体决策", lambda t: parse_choices(t, CollectiveDecision), required=True),
+            "collective_decisions": read(
+                "集体决策", lambda t: parse_choices(t, CollectiveDecision), required=True
+            ),
             "collective_note": read("集体决策说明"),
             "notice": self._parse_notice(row, read, base),
             "risk_level": read("风险等级", lambda t: parse_choice(t, RiskLevel), required=True),
             "separation_of_duties": read("职责分离", lambda t: parse_choices(t, SeparationRule)),
             "five_areas": read("五不直接分管领域", lambda t: parse_choices(t, FiveArea)),
             "responsibilities": read("对应责任事项", split_codes),
-            "remarks": read("备注"), "legal_bases": [], "risk_points": [], "details": {},
+            "remarks": read("备注"),
+            "legal_bases": [],
+            "risk_points": [],
+            "details": {},
         }
         power = _PowerRow(row, entry, sequence=read("序号", parse_int, required=True))
         status = read("状态", required=True)
@@ -237,8 +254,12 @@ class _Import:
         if status not in (None, c.STATUS_ACTIVE, c.STATUS_REMOVED):
             self.problems.add("cell_invalid", _("应为“现行”或“已移出”"), (c.MASTER, row.number, "状态"), code)
         elif (status == c.STATUS_REMOVED) != (removed_at is not None):
-            self.problems.add("removed_at_mismatch", _("已移出的权力须填写移出清单时间，现行的权力不填"),
-                              (c.MASTER, row.number, "移出清单时间"), code)
+            self.problems.add(
+                "removed_at_mismatch",
+                _("已移出的权力须填写移出清单时间，现行的权力不填"),
+                (c.MASTER, row.number, "移出清单时间"),
+                code,
+            )
         power.is_active, power.removed_at = status != c.STATUS_REMOVED, removed_at
         return power
 
@@ -256,11 +277,20 @@ class _Import:
         minors, within = read("未成年人不公示", parse_bool), read("公开时限", parse_period)
         if not where and not what:
             if period or minors or within:
-                self.problems.add("notice_incomplete", _("填写了公示期限等内容，但公示地点和公示内容为空"),
-                                  (c.MASTER, row.number, "公示地点"), row.get("权力编码") or None)
+                self.problems.add(
+                    "notice_incomplete",
+                    _("填写了公示期限等内容，但公示地点和公示内容为空"),
+                    (c.MASTER, row.number, "公示地点"),
+                    row.get("权力编码") or None,
+                )
             return None
-        return {"where": where, "what": what, "period": period, "minors_excluded": bool(minors),
-                "publish_within": within}
+        return {
+            "where": where,
+            "what": what,
+            "period": period,
+            "minors_excluded": bool(minors),
+            "publish_within": within,
+        }
 
     # ---------------------------------------------------------------- 分表, 实施依据, 廉政风险点
 
@@ -289,28 +319,41 @@ class _Import:
                 number = self._owner(title, row, index)
                 if number is not None:
                     self._parse_detail_row(title, category, row, number)
-        for number, power in enumerate(self.powers):
+        for power in self.powers:
             category = power.entry["category"]
             title = next((c.detail_title(cat.name) for cat in self.categories if cat.code == category), None)
             if title in self.sheets and not power.has_details:
-                self.problems.add("detail_row_missing", _("“%(sheet)s”中没有该权力的行") % {"sheet": title},
-                                  (c.MASTER, power.row.number, "权力编码"), power.entry["code"])
+                self.problems.add(
+                    "detail_row_missing",
+                    _("“%(sheet)s”中没有该权力的行") % {"sheet": title},
+                    (c.MASTER, power.row.number, "权力编码"),
+                    power.entry["code"],
+                )
 
     def _parse_detail_row(self, title: str, category: Category, row: Row, number: int) -> None:
         power = self.powers[number]
         code = power.entry["code"]
         if power.has_details:
-            self.problems.add("duplicate_row", _("该权力在本表中重复出现"), (title, row.number, "权力编码"), code)
+            self.problems.add(
+                "duplicate_row", _("该权力在本表中重复出现"), (title, row.number, "权力编码"), code
+            )
             return
         if power.entry["category"] not in (None, category.code):
-            self.problems.add("wrong_detail_sheet", _("该权力不属于“%(name)s”，应填在其权力类型的分表中")
-                              % {"name": category.name}, (title, row.number, "权力编码"), code)
+            self.problems.add(
+                "wrong_detail_sheet",
+                _("该权力不属于“%(name)s”，应填在其权力类型的分表中") % {"name": category.name},
+                (title, row.number, "权力编码"),
+                code,
+            )
             return
         power.has_details = True
         read = self._reader(title, row, code)
         parsers: dict[str, Callable[[str], Any]] = {
-            "conditions": parse_lines, "penalty_kinds": parse_lines, "coercion_measures": parse_lines,
-            "discretion_benchmarks": parse_benchmarks, "procedures": lambda t: parse_choices(t, PenaltyProcedure),
+            "conditions": parse_lines,
+            "penalty_kinds": parse_lines,
+            "coercion_measures": parse_lines,
+            "discretion_benchmarks": parse_benchmarks,
+            "procedures": lambda t: parse_choices(t, PenaltyProcedure),
             "suit_period": parse_period,
         }
         details = power.entry["details"]
@@ -322,8 +365,13 @@ class _Import:
         self.origins.set(("powers", number, "details"), (title, row.number, None))
         self._check_derived(title, row, "权力名称", power.entry["name"] or "", _("总表“权力名称”列"), code)
 
-    def _children(self, title: str, key: str, fields: Mapping[str, str],
-                  parse_row: Callable[[Callable[..., Any]], dict[str, Any]]) -> None:
+    def _children(
+        self,
+        title: str,
+        key: str,
+        fields: Mapping[str, str],
+        parse_row: Callable[[Callable[..., Any]], dict[str, Any]],
+    ) -> None:
         """Rows of 实施依据 or 廉政风险点, grouped under their power and ordered by 序号."""
         sheet = self.sheets.get(title)
         if sheet is None:
@@ -345,8 +393,12 @@ class _Import:
             seen: set[int] = set()
             for position, row, _values in children:
                 if position and position in seen:
-                    self.problems.add("duplicate_row", _("同一权力的序号重复"), (title, row.number, "序号"),
-                                      row.get("权力编码"))
+                    self.problems.add(
+                        "duplicate_row",
+                        _("同一权力的序号重复"),
+                        (title, row.number, "序号"),
+                        row.get("权力编码"),
+                    )
                 seen.add(position)
             children.sort(key=lambda child: child[0])
             self.powers[number].entry[key] = [values for _position, _row, values in children]
@@ -357,8 +409,13 @@ class _Import:
 
     def parse_bases(self) -> None:
         def parse_row(read: Callable[..., Any]) -> dict[str, Any]:
-            return {"law": read("法律法规名称"), "article": read("条款"), "text": read("条款内容"),
-                    "effective_from": read("施行日期", parse_date), "effective_to": read("失效日期", parse_date)}
+            return {
+                "law": read("法律法规名称"),
+                "article": read("条款"),
+                "text": read("条款内容"),
+                "effective_from": read("施行日期", parse_date),
+                "effective_to": read("失效日期", parse_date),
+            }
 
         self._children(c.BASES, "legal_bases", c.BASIS_FIELDS, parse_row)
 
@@ -373,11 +430,14 @@ class _Import:
 
     def parse_risks(self) -> None:
         def parse_row(read: Callable[..., Any]) -> dict[str, Any]:
-            return {"node": read("环节", lambda t: parse_choice(t, ProcessNode), required=True),
-                    "description": read("风险点描述"),
-                    "level": read("风险等级", lambda t: parse_choice(t, RiskLevel), required=True),
-                    "measures": read("防控措施", parse_lines), "responsible": read("责任岗位", self._position, required=True),
-                    "supervisor": read("监督岗位", self._position, required=True)}
+            return {
+                "node": read("环节", lambda t: parse_choice(t, ProcessNode), required=True),
+                "description": read("风险点描述"),
+                "level": read("风险等级", lambda t: parse_choice(t, RiskLevel), required=True),
+                "measures": read("防控措施", parse_lines),
+                "responsible": read("责任岗位", self._position, required=True),
+                "supervisor": read("监督岗位", self._position, required=True),
+            }
 
         self._children(c.RISKS, "risk_points", c.RISK_FIELDS, parse_row)
 
@@ -394,11 +454,21 @@ class _Import:
             for key, column in c.RESPONSIBILITY_FIELDS.items():
                 self.origins.set(("responsibilities", index, key), (c.RESPONSIBILITIES, row.number, column))
             phone = read("监督电话设置项", required=True)
-            entry = {"code": read("项目编码", required=True), "name": read("项目名称"),
-                     "responsible_unit": read("责任主体/责任科室"),
-                     "supervision_phone": {"setting": phone} if phone else None}
-            for key in ("legal_basis", "main_duties", "boundaries", "supervision_measures", "public_services",
-                        "accountability_cases", "accountability_basis"):
+            entry = {
+                "code": read("项目编码", required=True),
+                "name": read("项目名称"),
+                "responsible_unit": read("责任主体/责任科室"),
+                "supervision_phone": {"setting": phone} if phone else None,
+            }
+            for key in (
+                "legal_basis",
+                "main_duties",
+                "boundaries",
+                "supervision_measures",
+                "public_services",
+                "accountability_cases",
+                "accountability_basis",
+            ):
                 entry[key] = read(c.RESPONSIBILITY_FIELDS[key], parse_lines)
             self.responsibilities.append((row, entry, read("序号", parse_int, required=True)))
 
@@ -412,25 +482,36 @@ class _Import:
         powers = [power.entry for power in self.powers]
         responsibilities = [entry for _row, entry, _seq in self.responsibilities]
         self._add_issues(validate_document("powers", {"version": 1, "powers": powers}))
-        self._add_issues(validate_document("responsibilities", {"version": 1, "responsibilities": responsibilities}))
-        bad_powers = {i for i, p in enumerate(self.powers) if (c.MASTER, p.row.number) in self.problems.rows
-                      or self._has_issue("powers", i)}
-        bad_items = {i for i, (row, _e, _s) in enumerate(self.responsibilities)
-                     if (c.RESPONSIBILITIES, row.number) in self.problems.rows}
+        self._add_issues(
+            validate_document("responsibilities", {"version": 1, "responsibilities": responsibilities})
+        )
+        bad_powers = {
+            i
+            for i, p in enumerate(self.powers)
+            if (c.MASTER, p.row.number) in self.problems.rows or self._has_issue("powers", i)
+        }
+        bad_items = {
+            i
+            for i, (row, _e, _s) in enumerate(self.responsibilities)
+            if (c.RESPONSIBILITIES, row.number) in self.problems.rows
+        }
         codes = [entry["code"] for entry in responsibilities if entry["code"]]
         ctx = CatalogContext.from_db(responsibility_codes=codes)
         self._add_issues(check_responsibilities(responsibilities, ctx, skip=bad_items))
         self._add_issues(check_powers(powers, ctx, skip=bad_powers))
         self._check_master_derived(bad_powers)
-        readable = all(p.sequence and p.entry["category"] and p.entry["responsibilities"] is not None
-                       for p in self.powers)
+        readable = all(
+            p.sequence and p.entry["category"] and p.entry["responsibilities"] is not None
+            for p in self.powers
+        )
         if readable:  # the derived columns need every power's links
             self._check_responsibility_derived(bad_items)
 
     def _has_issue(self, kind: str, index: int) -> bool:
-        # any problem recorded against a cell that belongs to this entry (分表, 实施依据, 风险点 rows included)
-        return any(self.origins.locate(path)[:2] in self.problems.rows
-                   for path in self._paths_of(kind, index))
+        # any problem in a cell that belongs to this entry, its 分表, 实施依据 and 风险点 rows included
+        return any(
+            self.origins.locate(path)[:2] in self.problems.rows for path in self._paths_of(kind, index)
+        )
 
     def _paths_of(self, kind: str, index: int) -> list[JsonPath]:
         entry = self.powers[index].entry
@@ -439,13 +520,16 @@ class _Import:
         paths += [(kind, index, "risk_points", slot) for slot in range(len(entry["risk_points"]))]
         return paths
 
-    def _check_derived(self, title: str, row: Row, column: str, expected: str, source: Any,
-                       item: str | None) -> None:
+    def _check_derived(
+        self, title: str, row: Row, column: str, expected: str, source: Any, item: str | None
+    ) -> None:
         """A derived cell may be blank, show the new value, or still show the current one (not edited)."""
         shown = row.get(column)
         current = self.current.get(title, {}).get(item or "", {}).get(column)
         if shown and shown not in (expected, current):
-            message = _("此列由系统根据%(source)s生成，与之不一致；请修改%(source)s，本列可留空") % {"source": source}
+            message = _("此列由系统根据%(source)s生成，与之不一致；请修改%(source)s，本列可留空") % {
+                "source": source
+            }
             self.problems.add("derived_mismatch", message, (title, row.number, column), item)
 
     def _check_master_derived(self, bad: set[int]) -> None:
@@ -454,31 +538,74 @@ class _Import:
                 continue
             entry, row = power.entry, power.row
             if power.bases_ok:
-                self._check_derived(c.MASTER, row, "实施依据", summarize_bases(entry["legal_bases"]),
-                                    _("“实施依据”表"), entry["code"])
+                self._check_derived(
+                    c.MASTER,
+                    row,
+                    "实施依据",
+                    summarize_bases(entry["legal_bases"]),
+                    _("“实施依据”表"),
+                    entry["code"],
+                )
             phone_key = entry["supervision_phone"]["setting"]
-            self._check_derived(c.MASTER, row, "监督电话", str(self.settings.get(phone_key, "")),
-                                _("乡镇设置“%(key)s”") % {"key": phone_key}, entry["code"])
+            self._check_derived(
+                c.MASTER,
+                row,
+                "监督电话",
+                str(self.settings.get(phone_key, "")),
+                _("乡镇设置“%(key)s”") % {"key": phone_key},
+                entry["code"],
+            )
             period = (entry["notice"] or {}).get("period") or {}
             if "setting" in period:
-                self._check_derived(c.MASTER, row, "公示期限", format_period(self.settings.get(period["setting"])),
-                                    _("乡镇设置“%(key)s”") % {"key": period["setting"]}, entry["code"])
+                self._check_derived(
+                    c.MASTER,
+                    row,
+                    "公示期限",
+                    format_period(self.settings.get(period["setting"])),
+                    _("乡镇设置“%(key)s”") % {"key": period["setting"]},
+                    entry["code"],
+                )
 
     def _check_responsibility_derived(self, bad: set[int]) -> None:
-        links = [{"code": p.entry["code"], "sequence": p.sequence, "category": p.entry["category"],
-                  "responsibilities": set(p.entry["responsibilities"])} for p in self.powers]
+        links = [
+            {
+                "code": p.entry["code"],
+                "sequence": p.sequence,
+                "category": p.entry["category"],
+                "responsibilities": set(p.entry["responsibilities"]),
+            }
+            for p in self.powers
+        ]
         for index, (row, entry, _sequence) in enumerate(self.responsibilities):
             if index in bad:
                 continue
             linked = linked_powers(links, entry["code"])
             source = _("总表“对应责任事项”列")
-            self._check_derived(c.RESPONSIBILITIES, row, "权力类型", responsibility_categories(linked, self.categories),
-                                source, entry["code"])
-            self._check_derived(c.RESPONSIBILITIES, row, "对应权力", "、".join(p["code"] for p in linked),
-                                source, entry["code"])
+            self._check_derived(
+                c.RESPONSIBILITIES,
+                row,
+                "权力类型",
+                responsibility_categories(linked, self.categories),
+                source,
+                entry["code"],
+            )
+            self._check_derived(
+                c.RESPONSIBILITIES,
+                row,
+                "对应权力",
+                "、".join(p["code"] for p in linked),
+                source,
+                entry["code"],
+            )
             key = entry["supervision_phone"]["setting"]
-            self._check_derived(c.RESPONSIBILITIES, row, "监督电话", str(self.settings.get(key, "")),
-                                _("乡镇设置“%(key)s”") % {"key": key}, entry["code"])
+            self._check_derived(
+                c.RESPONSIBILITIES,
+                row,
+                "监督电话",
+                str(self.settings.get(key, "")),
+                _("乡镇设置“%(key)s”") % {"key": key},
+                entry["code"],
+            )
 
     def sorted_problems(self) -> list[CatalogProblem]:
         order = {title: rank for rank, title in enumerate(self._expected())}
@@ -488,18 +615,23 @@ class _Import:
 
     def write(self, *, now: dt.datetime) -> CatalogLoadReport:
         report = CatalogLoadReport()
-        responsibilities = [canonical_responsibility(entry, sequence=sequence)
-                            for _row, entry, sequence in self.responsibilities]
-        powers = [canonical_power(p.entry, sequence=p.sequence, is_active=p.is_active, removed_at=p.removed_at)
-                  for p in self.powers]
+        responsibilities = [
+            canonical_responsibility(entry, sequence=sequence)
+            for _row, entry, sequence in self.responsibilities
+        ]
+        powers = [
+            canonical_power(p.entry, sequence=p.sequence, is_active=p.is_active, removed_at=p.removed_at)
+            for p in self.powers
+        ]
         dropped = sync_responsibilities(responsibilities, report=report)
         sync_powers(powers, report=report, now=now)
         delete_rows(dropped, report=report, kind="responsibility")
         return finish_report(report)
 
 
-def import_sheets(sheets: Sequence[Sheet], *, now: dt.datetime | None = None,
-                  dry_run: bool = False) -> CatalogLoadReport:
+def import_sheets(
+    sheets: Sequence[Sheet], *, now: dt.datetime | None = None, dry_run: bool = False
+) -> CatalogLoadReport:
     """Validate the sheets and store them in one transaction.
 
     With `dry_run`, the writes are made and rolled back, so the report shows what would change.
@@ -541,6 +673,8 @@ def import_xlsx(path: Path, *, now: dt.datetime | None = None, dry_run: bool = F
     return import_sheets(_read(read_xlsx, path), now=now, dry_run=dry_run)
 
 
-def import_csv(directory: Path, *, now: dt.datetime | None = None, dry_run: bool = False) -> CatalogLoadReport:
+def import_csv(
+    directory: Path, *, now: dt.datetime | None = None, dry_run: bool = False
+) -> CatalogLoadReport:
     """Import a directory of CSV files written by `export_csv`. See `import_sheets`."""
     return import_sheets(_read(read_csv, directory), now=now, dry_run=dry_run)

@@ -145,8 +145,9 @@ def read_csv(directory: Path) -> list[Sheet]:
             with path.open(encoding=CSV_ENCODING, newline="") as handle:
                 sheets.append(_from_rows(path.stem, list(csv.reader(handle))))
         except UnicodeDecodeError as exc:
-            raise CellFileError(_("文件“%(name)s”不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8”")
-                                % {"name": path.name}) from exc
+            raise CellFileError(
+                _("文件“%(name)s”不是 UTF-8 编码，请在 Excel 中另存为“CSV UTF-8”") % {"name": path.name}
+            ) from exc
     return sheets
 
 

@@ -55,18 +55,25 @@ def _state() -> dict[str, Any]:
     return {
         "settings": list(TownshipSetting.objects.order_by("key").values("key", "value", "label", "note")),
         "positions": list(Position.objects.order_by("code").values("code", "name", "order", "description")),
-        "categories": list(Category.objects.order_by("code").values("code", "name", "order", "flow", "description")),
+        "categories": list(
+            Category.objects.order_by("code").values("code", "name", "order", "flow", "description")
+        ),
         "responsibilities": [
-            {k: v for k, v in r.items() if k != "id"} for r in Responsibility.objects.order_by("code").values()
+            {k: v for k, v in r.items() if k != "id"}
+            for r in Responsibility.objects.order_by("code").values()
         ],
         "powers": powers,
         "legal_bases": [
             {k: v for k, v in b.items() if k not in ("id", "power_id")}
-            for b in LegalBasis.objects.order_by("power__code", "position").values("power__code", *_fields(LegalBasis))
+            for b in LegalBasis.objects.order_by("power__code", "position").values(
+                "power__code", *_fields(LegalBasis)
+            )
         ],
         "risk_points": [
             {k: v for k, v in r.items() if k not in ("id", "power_id")}
-            for r in RiskPoint.objects.order_by("power__code", "position").values("power__code", *_fields(RiskPoint))
+            for r in RiskPoint.objects.order_by("power__code", "position").values(
+                "power__code", *_fields(RiskPoint)
+            )
         ],
     }
 

@@ -12,7 +12,8 @@ def test_power_list_shows_every_active_power(loaded, admin_client):
     response = admin_client.get(reverse("admin:processes_power_changelist"))
     assert response.status_code == 200
     page = response.content.decode()
-    assert "XK-01" in page and "QT-05" in page
+    assert "XK-01" in page
+    assert "QT-05" in page
     assert "权力清单" in page
 
 
@@ -20,14 +21,16 @@ def test_power_list_filters_by_category(loaded, admin_client):
     response = admin_client.get(reverse("admin:processes_power_changelist"), {"category__code__exact": "CF"})
     assert response.status_code == 200
     page = response.content.decode()
-    assert "CF-01" in page and "CF-04" in page
+    assert "CF-01" in page
+    assert "CF-04" in page
     assert "XK-01" not in page
 
 
 def test_power_list_searches_by_name(loaded, admin_client):
     response = admin_client.get(reverse("admin:processes_power_changelist"), {"q": "宅基地"})
     page = response.content.decode()
-    assert "XK-01" in page and "JF-01" not in page
+    assert "XK-01" in page
+    assert "JF-01" not in page
 
 
 def test_power_detail_shows_legal_bases_and_risk_points_inline(loaded, admin_client):
@@ -43,6 +46,7 @@ def test_power_detail_shows_legal_bases_and_risk_points_inline(loaded, admin_cli
 def test_other_catalog_pages_render(loaded, admin_client, model):
     opts = model._meta
     listing = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
-    detail = admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_change",
-                                      args=[model.objects.first().pk]))
+    detail = admin_client.get(
+        reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[model.objects.first().pk])
+    )
     assert (listing.status_code, detail.status_code) == (200, 200)

@@ -1,4 +1,4 @@
-"""Exchange with staff spreadsheets: XLSX and CSV round trips, all-or-nothing import with every bad cell reported."""
+"""Spreadsheet exchange: XLSX and CSV round trips, all-or-nothing import that reports every bad cell."""
 
 import datetime as dt
 
@@ -53,22 +53,58 @@ def test_xlsx_round_trip_changes_nothing(loaded, tmp_path, catalog_state):
     assert catalog_state() == before
 
 
-def test_xlsx_holds_the_master_table_one_detail_sheet_per_category_and_the_responsibility_list(loaded, tmp_path):
+def test_xlsx_holds_the_master_table_one_detail_sheet_per_category_and_the_responsibility_list(
+    loaded, tmp_path
+):
     sheets = read_xlsx(export_xlsx(tmp_path / "catalog.xlsx"))
     assert [s.title for s in sheets] == [
-        "行政权力总表", "行政许可分表", "行政处罚分表", "行政强制分表", "行政给付分表", "行政确认分表", "行政裁决分表",
-        "其他行政权力分表", "实施依据", "廉政风险点", "责任清单",
+        "行政权力总表",
+        "行政许可分表",
+        "行政处罚分表",
+        "行政强制分表",
+        "行政给付分表",
+        "行政确认分表",
+        "行政裁决分表",
+        "其他行政权力分表",
+        "实施依据",
+        "廉政风险点",
+        "责任清单",
     ]
     master = sheets[0]
     assert master.columns[:14] == [
-        "序号", "权力编码", "权力名称", "权力类型", "实施依据", "实施主体", "承办机构", "分管领导", "法定时限",
-        "承诺时限", "收费依据及标准", "办理流程", "监督电话", "备注",
+        "序号",
+        "权力编码",
+        "权力名称",
+        "权力类型",
+        "实施依据",
+        "实施主体",
+        "承办机构",
+        "分管领导",
+        "法定时限",
+        "承诺时限",
+        "收费依据及标准",
+        "办理流程",
+        "监督电话",
+        "备注",
     ]
     jf_01 = next(row for row in master.rows if row.get("权力编码") == "JF-01")
-    assert (jf_01.get("承诺时限"), jf_01.get("办理流程"), jf_01.get("监督电话")) == ("10个工作日", "power_jf_01", "12388")
-    assert len(master.rows) == 31 and len(sheets[-1].rows) == 22
-    assert sheets[2].columns == ["序号", "权力编码", "权力名称", "违法行为", "处罚种类", "自由裁量基准（情节 → 幅度）",
-                                 "适用程序", "救济途径"]
+    assert (jf_01.get("承诺时限"), jf_01.get("办理流程"), jf_01.get("监督电话")) == (
+        "10个工作日",
+        "power_jf_01",
+        "12388",
+    )
+    assert len(master.rows) == 31
+    assert len(sheets[-1].rows) == 22
+    assert sheets[2].columns == [
+        "序号",
+        "权力编码",
+        "权力名称",
+        "违法行为",
+        "处罚种类",
+        "自由裁量基准（情节 → 幅度）",
+        "适用程序",
+        "救济途径",
+    ]
 
 
 def test_xlsx_sheets_match_what_build_sheets_produces(loaded, tmp_path):
@@ -92,8 +128,9 @@ def test_csv_round_trip_changes_nothing_and_files_open_in_excel(loaded, tmp_path
 def test_csv_and_xlsx_carry_the_same_rows(loaded, tmp_path):
     export_csv(tmp_path / "csv")
     by_title = {s.title: s for s in read_csv(tmp_path / "csv")}
-    assert [(t, by_title[t].columns, by_title[t].records()) for t, _cols, _rows in _records(build_sheets())] == \
-        _records(build_sheets())
+    assert [
+        (t, by_title[t].columns, by_title[t].records()) for t, _cols, _rows in _records(build_sheets())
+    ] == _records(build_sheets())
 
 
 def test_import_of_a_workbook_with_three_bad_rows_reports_all_three_and_writes_nothing(
@@ -103,7 +140,9 @@ def test_import_of_a_workbook_with_three_bad_rows_reports_all_three_and_writes_n
     master_row = _set_cell(path, "行政权力总表", "权力编码", "XK-02", "承诺时限", "十个工作日")
     risk_row = _set_cell(path, "廉政风险点", "权力编码", "CF-01", "风险等级", "极高")
     item_row = _set_cell(path, "责任清单", "项目编码", "ZR-05", "监督电话设置项", None)
-    _set_cell(path, "行政权力总表", "权力编码", "JF-01", "承诺时限", "8个工作日")  # a valid edit, not written either
+    _set_cell(
+        path, "行政权力总表", "权力编码", "JF-01", "承诺时限", "8个工作日"
+    )  # a valid edit, not written either
     before = catalog_state()
 
     with pytest.raises(CatalogImportError) as caught:
@@ -127,7 +166,11 @@ def test_cross_reference_errors_name_the_cell(loaded, tmp_path):
         import_xlsx(path)
     [problem] = caught.value.problems
     assert (problem.code, problem.source, problem.line, problem.column) == (
-        "unknown_responsibility", "行政权力总表", row, "对应责任事项")
+        "unknown_responsibility",
+        "行政权力总表",
+        row,
+        "对应责任事项",
+    )
 
 
 def test_an_edited_cell_is_imported(loaded, tmp_path):
@@ -171,7 +214,9 @@ def test_a_retired_power_survives_the_round_trip(loaded, tmp_path, catalog_state
 
 def test_a_stale_derived_column_is_accepted(loaded, tmp_path):
     path = export_xlsx(tmp_path / "catalog.xlsx")
-    _set_cell(path, "行政权力总表", "权力编码", "QT-01", "对应责任事项", "ZR-05")  # 责任清单 still lists QT-01 under ZR-20
+    _set_cell(
+        path, "行政权力总表", "权力编码", "QT-01", "对应责任事项", "ZR-05"
+    )  # 责任清单 still lists QT-01 under ZR-20
     import_xlsx(path)
     assert list(Power.objects.get(code="QT-01").responsibilities.values_list("code", flat=True)) == ["ZR-05"]
 
@@ -239,12 +284,18 @@ def test_detail_sheet_columns_cover_exactly_the_fields_of_their_flow_family():
 
 
 def test_sheet_titles_and_headers_follow_the_active_language(loaded, tmp_path, monkeypatch):
-    english = {"行政权力总表": "Powers", "权力编码": "Code", "分表": " details", "责任清单": "Responsibilities"}
+    english = {
+        "行政权力总表": "Powers",
+        "权力编码": "Code",
+        "分表": " details",
+        "责任清单": "Responsibilities",
+    }
     monkeypatch.setattr(c, "gettext", lambda text: english.get(text, text))
 
     path = export_xlsx(tmp_path / "en.xlsx")
 
     raw = read_xlsx(path)
     assert (raw[0].title, raw[1].title, raw[-1].title) == ("Powers", "行政许可 details", "Responsibilities")
-    assert "Code" in raw[0].columns and "权力编码" not in raw[0].columns
+    assert "Code" in raw[0].columns
+    assert "权力编码" not in raw[0].columns
     assert import_xlsx(path).changes == 0

@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 import yaml
 
+from engine.models import Assignment
 from processes.catalog_data import CATALOG_DIR, SCHEMA_DIR, CatalogError, load_catalog_data, resolve_period
 from processes.models import (
     Category,
@@ -14,6 +15,7 @@ from processes.models import (
     FiveArea,
     ItemClass,
     LegalBasis,
+    Position,
     Power,
     ProcessNode,
     Responsibility,
@@ -23,6 +25,11 @@ from processes.models import (
 )
 
 pytestmark = pytest.mark.django_db
+
+ADMINISTRATOR_ENTRY = (
+    "  - code: administrator\n    name: 系统管理员\n"
+    "    description: 维护权力清单、用户和流程版本；不办理具体事项。\n"
+)
 
 
 def _line_of(path, fragment):
@@ -51,7 +58,8 @@ def test_every_power_has_basis_risks_process_id_and_limits_with_units(loaded):
         assert power.process_id == "power_" + power.code.lower().replace("-", "_")
         assert power.promised_limit_unit in TimeUnit.values, power.code
         if power.legal_limit_value is None:
-            assert power.legal_limit_unit == "" and power.legal_limit_note, power.code
+            assert power.legal_limit_unit == "", power.code
+            assert power.legal_limit_note, power.code
         else:
             assert power.legal_limit_unit in TimeUnit.values, power.code
 
@@ -62,13 +70,21 @@ def test_jf_01_has_its_process_id_and_a_village_evaluation_then_leaders_meeting(
     assert power.flow == "benefit"
     assert power.collective_decisions == ["village_eval", "leaders_meeting"]
     assert list(power.risk_points.values_list("node", flat=True)) == [
-        "acceptance", "investigation", "village_evaluation", "review", "collective_decision", "public_notice",
-        "disbursement", "filing",
+        "acceptance",
+        "investigation",
+        "village_evaluation",
+        "review",
+        "collective_decision",
+        "public_notice",
+        "disbursement",
+        "filing",
     ]
 
 
 def test_old_and_new_article_numbers_are_separate_basis_versions_with_dates(loaded):
-    bases = LegalBasis.objects.filter(power__code="CJ-01", law__startswith="中华人民共和国土地管理法").order_by("position")
+    bases = LegalBasis.objects.filter(
+        power__code="CJ-01", law__startswith="中华人民共和国土地管理法"
+    ).order_by("position")
     assert [(b.article, b.effective_from, b.effective_to) for b in bases] == [
         ("第十六条", dt.date(1999, 1, 1), dt.date(2019, 12, 31)),
         ("第十四条", dt.date(2020, 1, 1), None),
@@ -86,7 +102,9 @@ def test_notice_period_is_a_township_setting_reference(loaded):
 
 def test_supervision_phone_is_a_setting_not_a_literal(loaded):
     assert set(Power.objects.values_list("supervision_phone_setting_id", flat=True)) == {"supervision_phone"}
-    assert set(Responsibility.objects.values_list("supervision_phone_setting_id", flat=True)) == {"supervision_phone"}
+    assert set(Responsibility.objects.values_list("supervision_phone_setting_id", flat=True)) == {
+        "supervision_phone"
+    }
 
 
 def test_reloading_unchanged_files_reports_no_change(loaded, loaded_at, catalog_state):
@@ -110,8 +128,12 @@ def test_yaml_syntax_error_names_file_and_line_and_writes_nothing(db, catalog_di
     with pytest.raises(CatalogError) as caught:
         load_catalog_data(catalog_dir)
     assert caught.value.code == "yaml_syntax"
-    assert (caught.value.source, caught.value.line) == ("powers.yaml", line + 1)  # the parser stops on the next line
-    assert "powers.yaml" in str(caught.value) and f"第 {line + 1} 行" in str(caught.value)
+    assert (caught.value.source, caught.value.line) == (
+        "powers.yaml",
+        line + 1,
+    )  # the parser stops on the next line
+    assert "powers.yaml" in str(caught.value)
+    assert f"第 {line + 1} 行" in str(caught.value)
     assert set(row_counts().values()) == {0}
 
 
@@ -125,15 +147,19 @@ def test_broken_file_leaves_a_loaded_catalog_untouched(loaded, catalog_dir, edit
 
 
 def test_schema_violation_names_the_power_code_and_line(db, catalog_dir, edit_catalog, row_counts):
-    old = "    item_class: instant\n    ends_in_transfer: false\n    fee_basis: 不收费\n    supervision_phone: *phone\n" \
-          "    materials:\n      - 光荣证申请表"
+    old = (
+        "    item_class: instant\n    ends_in_transfer: false\n    fee_basis: 不收费\n"
+        "    supervision_phone: *phone\n    materials:\n      - 光荣证申请表"
+    )
     edit_catalog("powers.yaml", old, old.replace("item_class: instant", "item_class: urgent"))
     with pytest.raises(CatalogError) as caught:
         load_catalog_data(catalog_dir)
     error = caught.value
     assert (error.code, error.item) == ("schema_violation", "QR-03")
     assert error.line == _line_of(catalog_dir / "powers.yaml", "item_class: urgent")
-    assert "QR-03" in str(error) and "urgent" in str(error) and "item_class" in str(error)
+    assert "QR-03" in str(error)
+    assert "urgent" in str(error)
+    assert "item_class" in str(error)
     assert set(row_counts().values()) == {0}
 
 
@@ -148,8 +174,11 @@ def test_duplicate_key_is_rejected_with_its_line(db, catalog_dir, edit_catalog):
 def test_cross_reference_errors_are_all_reported_together(db, catalog_dir, edit_catalog, row_counts):
     edit_catalog("powers.yaml", "responsibilities: [ZR-07, ZR-21]", "responsibilities: [ZR-07, ZR-99]")
     edit_catalog("powers.yaml", "    responsible: window_clerk\n", "    responsible: clerk\n")
-    edit_catalog("powers.yaml", "    promised_limit: {value: 60, unit: calendar_day}\n    promised_limit_note: 自立案",
-                 "    promised_limit: {value: 120, unit: calendar_day}\n    promised_limit_note: 自立案")
+    edit_catalog(
+        "powers.yaml",
+        "    promised_limit: {value: 60, unit: calendar_day}\n    promised_limit_note: 自立案",
+        "    promised_limit: {value: 120, unit: calendar_day}\n    promised_limit_note: 自立案",
+    )
     with pytest.raises(CatalogError) as caught:
         load_catalog_data(catalog_dir)
     codes = Counter(problem.code for problem in caught.value.problems)
@@ -161,15 +190,20 @@ def test_cross_reference_errors_are_all_reported_together(db, catalog_dir, edit_
 
 
 def test_detail_column_of_another_category_is_rejected(db, catalog_dir, edit_catalog):
-    edit_catalog("powers.yaml", "      violation: 擅自在", "      result_document: 决定书\n      violation: 擅自在")
+    edit_catalog(
+        "powers.yaml", "      violation: 擅自在", "      result_document: 决定书\n      violation: 擅自在"
+    )
     with pytest.raises(CatalogError) as caught:
         load_catalog_data(catalog_dir)
     assert (caught.value.code, caught.value.item) == ("detail_not_applicable", "CF-03")
 
 
 def test_chief_may_not_supervise_a_power_touching_the_five_areas(db, catalog_dir, edit_catalog):
-    edit_catalog("powers.yaml", "    supervising_leader: 分管财政副乡长\n    legal_bases:\n      - law: 财政部",
-                 "    supervising_leader: 乡长\n    legal_bases:\n      - law: 财政部")
+    edit_catalog(
+        "powers.yaml",
+        "    supervising_leader: 分管财政副乡长\n    legal_bases:\n      - law: 财政部",
+        "    supervising_leader: 乡长\n    legal_bases:\n      - law: 财政部",
+    )
     with pytest.raises(CatalogError) as caught:
         load_catalog_data(catalog_dir)
     assert (caught.value.code, caught.value.item) == ("five_areas_chief", "JF-09")
@@ -183,8 +217,11 @@ def test_unknown_notice_setting_is_rejected(db, catalog_dir, edit_catalog):
 
 
 def test_changed_value_is_updated_and_counted(loaded, catalog_dir, edit_catalog):
-    edit_catalog("powers.yaml", "    promised_limit: {value: 45, unit: calendar_day}",
-                 "    promised_limit: {value: 40, unit: calendar_day}")
+    edit_catalog(
+        "powers.yaml",
+        "    promised_limit: {value: 45, unit: calendar_day}",
+        "    promised_limit: {value: 40, unit: calendar_day}",
+    )
     report = load_catalog_data(catalog_dir)
     assert report.updated == {"power": 1}
     assert report.changes == 1
@@ -204,7 +241,8 @@ def test_removing_a_power_from_the_file_marks_it_inactive(loaded, loaded_at, cat
     assert (power.is_active, power.removed_at) == (False, removed_at)
     assert report.deactivated == ["QR-03"]
     assert Power.objects.active().count() == 30
-    assert power.legal_bases.exists() and power.risk_points.exists()  # its record is kept
+    assert power.legal_bases.exists()
+    assert power.risk_points.exists()
 
 
 def test_a_retired_power_put_back_in_the_file_is_active_again(loaded, catalog_dir):
@@ -238,3 +276,25 @@ def test_schema_vocabularies_match_the_model_choices():
     assert power["separation_of_duties"]["items"]["enum"] == SeparationRule.values
     assert power["five_areas"]["items"]["enum"] == FiveArea.values
     assert power["item_class"]["enum"] == ItemClass.values
+
+
+def test_position_dropped_from_the_file_but_held_by_staff_is_kept_with_a_warning(
+    loaded, catalog_dir, edit_catalog, township, make_user
+):
+    Assignment.objects.create(
+        user=make_user("admin1"), position=Position.objects.get(code="administrator"), organization=township
+    )
+    edit_catalog("positions.yaml", ADMINISTRATOR_ENTRY, "")
+
+    report = load_catalog_data(catalog_dir)
+
+    assert Position.objects.filter(code="administrator").exists()
+    assert report.deleted == {}
+    assert any("系统管理员" in warning for warning in report.warnings)
+
+
+def test_position_dropped_from_the_file_and_unused_is_deleted(loaded, catalog_dir, edit_catalog):
+    edit_catalog("positions.yaml", ADMINISTRATOR_ENTRY, "")
+    report = load_catalog_data(catalog_dir)
+    assert report.deleted == {"position": 1}
+    assert not Position.objects.filter(code="administrator").exists()

@@ -22,7 +22,9 @@ def test_promised_limit_in_another_unit_is_not_compared(loaded):
 
 def test_missing_legal_limit_needs_a_note(loaded):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Power.objects.filter(code="XK-01").update(legal_limit_value=None, legal_limit_unit="", legal_limit_note="")
+        Power.objects.filter(code="XK-01").update(
+            legal_limit_value=None, legal_limit_unit="", legal_limit_note=""
+        )
 
 
 def test_removed_at_is_set_exactly_when_a_power_is_inactive(loaded):

@@ -10,12 +10,16 @@ from processes.exchange import export_csv, export_xlsx
 
 
 class Command(BaseCommand):
-    help = _("导出权力清单（行政权力总表、各类分表、实施依据、廉政风险点、责任清单）为 XLSX 工作簿或 CSV 文件")
+    help = _(
+        "导出权力清单（行政权力总表、各类分表、实施依据、廉政风险点、责任清单）为 XLSX 工作簿或 CSV 文件"
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("output", type=Path, help=_("XLSX 文件路径，或 CSV 文件所在目录"))
         parser.add_argument(
-            "--format", choices=["xlsx", "csv"], default=None,
+            "--format",
+            choices=["xlsx", "csv"],
+            default=None,
             help=_("导出格式；不指定时按路径判断：以 .xlsx 结尾为 XLSX，否则为 CSV 目录"),
         )
 
@@ -26,4 +30,6 @@ class Command(BaseCommand):
             self.stdout.write(str(_("已导出工作簿：%(path)s") % {"path": output}))
         else:
             paths = export_csv(output)
-            self.stdout.write(str(_("已导出 %(n)d 个 CSV 文件到：%(path)s") % {"n": len(paths), "path": output}))
+            self.stdout.write(
+                str(_("已导出 %(n)d 个 CSV 文件到：%(path)s") % {"n": len(paths), "path": output})
+            )
