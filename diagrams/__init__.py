@@ -35,12 +35,12 @@ from diagrams.poster import (
     Poster,
     build_flow_poster,
     build_risk_map,
-    chart_title,
     render_flow_poster,
     render_risk_map,
 )
 from diagrams.sheet import DEFAULT_REMEDY, RISK_LEVELS, PowerSheet, RiskPoint
 from diagrams.steps import Step, list_steps
+from diagrams.tables import chart_title
 
 __all__ = [
     "DEFAULT_REMEDY",

@@ -8,16 +8,12 @@ BPMN id as the graphviz node name and as the SVG ``id``, so ``<g id="review">`` 
 Layout is deterministic: elements are emitted in document order, never in hash order, so the same
 input gives the same DOT source and the same SVG bytes.
 
-Labels use the Noto Sans CJK SC font; symbols are limited to glyphs that font has (no emoji), and
-event types are spelled out in Chinese (定时, 消息, ...), so nothing prints as a blank box.
+Labels use the Noto Sans CJK SC font; how each element looks is in :mod:`diagrams.shapes`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from typing import Final
 
 import graphviz
 
@@ -33,136 +29,40 @@ from diagrams.model import (
     SequenceFlow,
     TextAnnotation,
 )
-from diagrams.overlay import LEGEND, CaseOverlay
+from diagrams.overlay import CaseOverlay
+from diagrams.shapes import (
+    ACTIVITY_LINE,
+    EDGE_WIDTH,
+    INK,
+    LANE_FILL,
+    LANE_LINE,
+    LINK_FILL,
+    LINK_LINE,
+    MUTED,
+    POOL_LINE,
+    RISK_FILL,
+    RISK_LINE,
+    FlowOptions,
+    NodeStyler,
+    markers,
+    number_text,
+    overlay_legend,
+    risk_callout_id,
+    risk_options,
+    svg_id,
+)
 from diagrams.sheet import RiskPoint
-from diagrams.steps import describe_step
 from diagrams.text import FONT, circled, html, html_lines, shorten, wrap
 
-# Colours -------------------------------------------------------------------------------------
-INK: Final = "#263238"
-ACTIVITY_LINE: Final = "#1F4E79"
-ACTIVITY_FILL: Final = "#FFFFFF"
-START_FILL: Final = "#E8F5E9"
-START_LINE: Final = "#2E7D32"
-END_FILL: Final = "#FDECEA"
-END_LINE: Final = "#B71C1C"
-EVENT_FILL: Final = "#FFFDE7"
-EVENT_LINE: Final = "#6D4C41"
-GATEWAY_FILL: Final = "#FFF8E1"
-GATEWAY_LINE: Final = "#E65100"
-LANE_FILL: Final = "#F5F8FC"
-LINK_FILL: Final = "#E3F2FD"
-LINK_LINE: Final = "#1565C0"
-LANE_LINE: Final = "#90A4AE"
-POOL_LINE: Final = "#37474F"
-MUTED: Final = "#546E7A"
-
-RISK_LINE: Final = {"高": "#D32F2F", "中": "#F9A825", "低": "#1565C0"}
-RISK_FILL: Final = {"高": "#FFEBEE", "中": "#FFF8E1", "低": "#E3F2FD"}
-RISK_ORDER: Final = {"高": 0, "中": 1, "低": 2}
-
-GATEWAY_SYMBOL: Final = {
-    "exclusiveGateway": "×",
-    "parallelGateway": "＋",
-    "inclusiveGateway": "○",
-    "eventBasedGateway": "◎",
-    "complexGateway": "＊",
-}
-EVENT_TAG: Final = {
-    "timer": "定时",
-    "message": "消息",
-    "error": "错误",
-    "signal": "信号",
-    "escalation": "升级",
-    "conditional": "条件",
-    "compensate": "补偿",
-    "link": "链接",
-    "terminate": "终止",
-    "cancel": "取消",
-}
-TASK_TAG: Final = {
-    "serviceTask": "系统服务",
-    "scriptTask": "系统自动",
-    "sendTask": "发送",
-    "receiveTask": "接收",
-    "manualTask": "线下办理",
-    "businessRuleTask": "规则判断",
-}
-
-NAME_WIDTH: Final = 9.0  # em per line in an activity box
-EVENT_WIDTH: Final = 4.0
-GATEWAY_WIDTH: Final = 6.0
-EDGE_WIDTH: Final = 10.0
-
-_UNSAFE: Final = re.compile(r'[:\\<>"\s]')
-
-
-@dataclass(frozen=True, slots=True)
-class FlowOptions:
-    """Rendering options shared by :func:`to_digraph` and the posters.
-
-    Attributes:
-        expand_call_activities: Draw a call activity as a cluster holding the called process.
-        called_models: Process id -> model holding that process, for expansion and names.
-        labels: Node id -> text of the line under the name (replaces position/time limit).
-        position_names: Position code -> display name, for ``position`` task properties that
-            hold a code (``handler`` -> ``经办人``).
-        overlay: The case-status overlay, or ``None``.
-        risk_levels: Node id -> highest risk level on that node.
-        risk_numbers: Node id -> the numbers of its risk points (1-based, in given order).
-        risk_points: The risk points, in order, for callouts.
-        risk_callouts: Draw each risk point as a coloured note beside its node.
-        font_size: Base font size of node labels in points.
-        lanes: Draw lanes as clusters; when False the lane name moves into each box's
-            second line (the wall-poster layout: one clean top-down flow).
-        fold: Top-level node id -> column (1 or 2) to draw a tall flow in two columns side by
-            side; sequence flows between the columns become pairs of lettered connectors
-            (接续符). Used only with ``process_id`` and without lanes; empty = one column.
-        fold_swap: Declare the second column first. Graphviz orders sibling clusters by an
-            internal walk that differs between versions; the poster lays out, checks which
-            column came out on the left, and swaps when needed.
-    """
-
-    expand_call_activities: bool = False
-    called_models: Mapping[str, BpmnModel] = field(default_factory=dict)
-    labels: Mapping[str, str] = field(default_factory=dict)
-    position_names: Mapping[str, str] = field(default_factory=dict)
-    overlay: CaseOverlay | None = None
-    risk_levels: Mapping[str, str] = field(default_factory=dict)
-    risk_numbers: Mapping[str, tuple[int, ...]] = field(default_factory=dict)
-    risk_points: tuple[RiskPoint, ...] = ()
-    risk_callouts: bool = False
-    font_size: float = 14.0
-    lanes: bool = True
-    fold: Mapping[str, int] = field(default_factory=dict)
-    fold_swap: bool = False
-
-
-def risk_options(risk: Mapping[str, str] | Iterable[RiskPoint] | None) -> dict[str, object]:
-    """Normalise the ``risk`` argument into :class:`FlowOptions` fields.
-
-    Args:
-        risk: Node id -> level, or risk points (numbered 1.. in the given order), or ``None``.
-
-    Returns:
-        Keyword arguments ``risk_levels``, ``risk_numbers``, ``risk_points``.
-    """
-    levels: dict[str, str] = {}
-    numbers: dict[str, tuple[int, ...]] = {}
-    points: tuple[RiskPoint, ...] = ()
-    if risk is None:
-        pass
-    elif isinstance(risk, Mapping):
-        for node_id, level in risk.items():
-            levels[node_id] = RiskPoint(node_id=node_id, description="", level=level).level
-    else:
-        points = tuple(risk)
-        for number, point in enumerate(points, start=1):
-            old = levels.get(point.node_id)
-            if old is None or RISK_ORDER[point.level] < RISK_ORDER[old]:
-                levels[point.node_id] = point.level
-            numbers[point.node_id] = (*numbers.get(point.node_id, ()), number)
-    return {"risk_levels": levels, "risk_numbers": numbers, "risk_points": points}
+__all__ = [
+    "FlowOptions",
+    "draw_flow",
+    "new_digraph",
+    "risk_callout_id",
+    "risk_options",
+    "svg_id",
+    "to_digraph",
+]
 
 
 def new_digraph(
@@ -184,14 +84,21 @@ def new_digraph(
         fontsize="14",
         rankdir=rankdir,
         compound="true",
-        nodesep=_num(nodesep),
-        ranksep=_num(ranksep),
+        nodesep=number_text(nodesep),
+        ranksep=number_text(ranksep),
         bgcolor="white",
         pad="0.2",
         id=svg_id(name),
     )
-    g.attr("node", fontname=FONT, fontsize=_num(font_size), color=INK, fontcolor=INK, penwidth="1.4")
-    g.attr("edge", fontname=FONT, fontsize=_num(font_size * 0.8), color=INK, fontcolor=INK, arrowsize="0.8")
+    g.attr("node", fontname=FONT, fontsize=number_text(font_size), color=INK, fontcolor=INK, penwidth="1.4")
+    g.attr(
+        "edge",
+        fontname=FONT,
+        fontsize=number_text(font_size * 0.8),
+        color=INK,
+        fontcolor=INK,
+        arrowsize="0.8",
+    )
     return g
 
 
@@ -247,7 +154,7 @@ def to_digraph(
     g = new_digraph(name, rankdir=rankdir, font_size=options.font_size)
     draw_flow(g, model, process_id=process_id, options=options)
     if overlay is not None:
-        g.attr("graph", label=_overlay_legend(), labelloc="b", labeljust="l")
+        g.attr("graph", label=overlay_legend(), labelloc="b", labeljust="l")
     return g
 
 
@@ -261,28 +168,6 @@ def draw_flow(g: graphviz.Digraph, model: BpmnModel, *, process_id: str | None, 
         options: Rendering options.
     """
     _Drawer(model, options).draw(g, process_id)
-
-
-def _overlay_legend() -> str:
-    cells = "".join(
-        f'<TD BGCOLOR="{fill}" COLOR="{line}" BORDER="2" CELLPADDING="4">{html(text)}</TD>'
-        for text, fill, line in LEGEND
-    )
-    return f'<<TABLE BORDER="0" CELLSPACING="6"><TR><TD>图例：</TD>{cells}</TR></TABLE>>'
-
-
-def _num(value: float) -> str:
-    return f"{value:g}"
-
-
-def risk_callout_id(number: int, node_id: str) -> str:
-    """The SVG id of the callout of risk point ``number`` (1-based) at ``node_id``."""
-    return svg_id(f"risk_{number}_{node_id}")
-
-
-def svg_id(identifier: str) -> str:
-    """The graphviz node name and SVG id for a BPMN id (BPMN ids are XML NCNames: usually itself)."""
-    return _UNSAFE.sub("_", identifier)
 
 
 class _Drawer:
@@ -306,6 +191,7 @@ class _Drawer:
             for association in process.data_associations:
                 self.used_data.update((association.source, association.target))
         self.lane_name: dict[str, str] = {}  # full node id -> lane name
+        self.styler = NodeStyler(options, self.lane_name, self._called_process)
         self.pool_anchor: dict[str, tuple[str, str | None]] = {}
         self.expanding: list[str] = []
         self.draw_messages = False
@@ -608,7 +494,7 @@ class _Drawer:
             self._call_cluster(g, node, prefix, stack)
         else:
             name = self._gv(full)
-            attrs = self._node_attrs(node, full)
+            attrs = self.styler.node_attrs(node, full)
             g.node(name, **attrs)
             self.node_name[full] = name
             self.entry[full] = self.exit[full] = (name, None)
@@ -630,10 +516,10 @@ class _Drawer:
         if node.kind == "adHocSubProcess":
             tags.append("自由子流程")
         label = "".join(f"〔{t}〕" for t in tags) + (node.name or "子流程")
-        markers = self._markers(node)
+        markers_text = markers(node)
         style = "rounded,dashed" if node.triggered_by_event else "rounded"
         attrs = {
-            "label": f"<<B>{html(label)}</B>{('  ' + html(markers)) if markers else ''}>",
+            "label": f"<<B>{html(label)}</B>{('  ' + html(markers_text)) if markers_text else ''}>",
             "id": cluster.removeprefix("cluster_"),
             "style": style,
             "color": ACTIVITY_LINE,
@@ -741,176 +627,6 @@ class _Drawer:
                 return self.entry[prefix + node.id][0]
         return None
 
-    # ---- node attributes ------------------------------------------------------------------
-
-    def _node_attrs(self, node: FlowNode, full: str) -> dict[str, str]:
-        size = self.options.font_size
-        if node.is_event:
-            attrs = self._event_attrs(node, full, size)
-        elif node.is_gateway:
-            attrs = self._gateway_attrs(node, full, size)
-        else:
-            attrs = self._activity_attrs(node, full, size)
-        attrs["id"] = svg_id(full)
-        tooltip = node.name or node.id
-        attrs["tooltip"] = tooltip.replace("\\", "/")
-        level = self.options.risk_levels.get(full)
-        if level:
-            attrs["color"] = RISK_LINE[level]
-            attrs["penwidth"] = "3"
-            attrs["fillcolor"] = RISK_FILL[level]
-        if self.options.overlay is not None:
-            attrs.update(self.options.overlay.node_style(full))
-            if self.options.overlay.state(full) == "current":
-                attrs["style"] = attrs.get("style", "filled") + ",bold"
-        return attrs
-
-    def _risk_prefix(self, full: str) -> str:
-        numbers = self.options.risk_numbers.get(full)
-        level = self.options.risk_levels.get(full)
-        if not level:
-            return ""
-        marks = "".join(circled(n) for n in numbers) if numbers else ""
-        return f'<FONT COLOR="{RISK_LINE[level]}"><B>★{marks}</B></FONT> '
-
-    def _event_attrs(self, node: FlowNode, full: str, size: float) -> dict[str, str]:
-        tags = [EVENT_TAG[d] for d in node.event_definitions if d in EVENT_TAG]
-        tag = "多重" if len(tags) > 1 else (tags[0] if tags else "")
-        throwing = node.kind in ("intermediateThrowEvent",) and tag
-        if throwing:
-            tag = "发出" + tag
-        full_label_parts: list[str] = []
-        if tag:
-            full_label_parts.append(
-                f'<FONT POINT-SIZE="{_num(size * 0.75)}" COLOR="{MUTED}">{html(tag)}</FONT>'
-            )
-        if node.name:
-            full_label_parts.append(self._risk_prefix(full) + html_lines(wrap(node.name, EVENT_WIDTH)))
-        elif self._risk_prefix(full):
-            full_label_parts.append(self._risk_prefix(full))
-        if node.timer and not node.name:
-            full_label_parts.append(
-                f'<FONT POINT-SIZE="{_num(size * 0.7)}">'
-                f"{html(shorten(node.timer.split(': ', 1)[-1], 8))}</FONT>"
-            )
-        label = "<BR/>".join(full_label_parts) if full_label_parts else " "
-        attrs = {
-            "shape": "circle",
-            "label": f"<{label}>",
-            "style": "filled",
-            "width": "0.55",
-            "margin": "0.02",
-            "fontsize": _num(size * 0.85),
-        }
-        if node.kind == "startEvent":
-            attrs.update(fillcolor=START_FILL, color=START_LINE, penwidth="1.6")
-        elif node.kind == "endEvent":
-            attrs.update(
-                fillcolor=END_FILL,
-                color=END_LINE,
-                penwidth="3.5" if "terminate" in node.event_definitions else "3",
-            )
-        else:
-            attrs.update(shape="doublecircle", fillcolor=EVENT_FILL, color=EVENT_LINE, penwidth="1.4")
-        if node.kind == "boundaryEvent" and not node.cancel_activity:
-            attrs["style"] = "filled,dashed"
-        return attrs
-
-    def _gateway_attrs(self, node: FlowNode, full: str, size: float) -> dict[str, str]:
-        symbol = GATEWAY_SYMBOL.get(node.kind, "◇")
-        parts = [
-            self._risk_prefix(full) + f'<FONT POINT-SIZE="{_num(size * 1.4)}"><B>{html(symbol)}</B></FONT>'
-        ]
-        if node.name:
-            parts.append(html_lines(wrap(node.name, GATEWAY_WIDTH)))
-        return {
-            "shape": "diamond",
-            "label": "<" + "<BR/>".join(parts) + ">",
-            "style": "filled",
-            "fillcolor": GATEWAY_FILL,
-            "color": GATEWAY_LINE,
-            "width": "0.7",
-            "height": "0.7",
-            "margin": "0.02",
-            "fontsize": _num(size * 0.85),
-        }
-
-    def _activity_attrs(self, node: FlowNode, full: str, size: float) -> dict[str, str]:
-        parts: list[str] = []
-        tag = TASK_TAG.get(node.kind)
-        if node.kind == "callActivity":
-            called = node.called_element or ""
-            process = self._called_process(called) if called else None
-            tag = "调用：" + shorten(process.name or process.id, 12) if process else "调用活动"
-        elif node.is_subprocess:
-            tag = {"transaction": "事务", "adHocSubProcess": "自由子流程"}.get(node.kind, "子流程")
-            if node.triggered_by_event:
-                tag = "事件子流程"
-        if tag:
-            parts.append(f'<FONT POINT-SIZE="{_num(size * 0.7)}" COLOR="{MUTED}">〔{html(tag)}〕</FONT>')
-        name = node.name or node.id
-        parts.append(self._risk_prefix(full) + html_lines(wrap(name, NAME_WIDTH)))
-        detail = self._detail_line(node, full)
-        if detail:
-            parts.append(
-                f'<FONT POINT-SIZE="{_num(size * 0.78)}" COLOR="{ACTIVITY_LINE}">'
-                f"{html_lines(wrap(detail, NAME_WIDTH * 1.6))}</FONT>"
-            )
-        documents = describe_step(node).documents
-        if documents and full not in self.options.labels:
-            parts.append(
-                f'<FONT POINT-SIZE="{_num(size * 0.7)}" COLOR="{MUTED}">'
-                f"{html_lines(wrap('文书：' + documents, NAME_WIDTH * 1.6))}</FONT>"
-            )
-        markers = self._markers(node)
-        if node.is_subprocess:
-            markers = (markers + " [+]").strip()
-        if markers:
-            parts.append(f'<FONT POINT-SIZE="{_num(size * 0.8)}">{html(markers)}</FONT>')
-        attrs = {
-            "shape": "box",
-            "label": "<" + "<BR/>".join(parts) + ">",
-            "style": "rounded,filled",
-            "fillcolor": ACTIVITY_FILL,
-            "color": ACTIVITY_LINE,
-            "margin": "0.15,0.08",
-        }
-        if node.kind == "callActivity":
-            attrs["penwidth"] = "3.5"
-        if node.kind == "transaction":
-            attrs["peripheries"] = "2"
-        if node.triggered_by_event:
-            attrs["style"] = "rounded,filled,dashed"
-        return attrs
-
-    def _detail_line(self, node: FlowNode, full: str) -> str:
-        if full in self.options.labels:
-            return self.options.labels[full]
-        step = describe_step(
-            node, lane=self.lane_name.get(full, ""), position_names=self.options.position_names
-        )
-        position = step.position
-        if not position and (step.time_limit or not self.options.lanes):
-            # The lane is already the cluster around the box; repeat it only to complete
-            # "who, within what time", or when lanes are not drawn.
-            position = step.lane
-        return " · ".join(part for part in (position, step.time_limit) if part)
-
-    @staticmethod
-    def _markers(node: FlowNode) -> str:
-        markers = []
-        if node.multi_instance == "parallel":
-            markers.append("|||")
-        elif node.multi_instance == "sequential":
-            markers.append("≡")
-        if node.loop:
-            markers.append("循环")
-        if node.is_for_compensation:
-            markers.append("◀◀")
-        if node.kind == "adHocSubProcess":
-            markers.append("~")
-        return " ".join(markers)
-
     # ---- risk callouts --------------------------------------------------------------------
 
     def _risk_callouts(self, g: graphviz.Digraph, full: str, stack: tuple[str, ...]) -> None:
@@ -931,7 +647,7 @@ class _Drawer:
                 label=(
                     f'<<FONT COLOR="{RISK_LINE[point.level]}">'
                     f"<B>★{circled(number)} {point.level}风险</B></FONT>"
-                    f'<BR/><FONT POINT-SIZE="{_num(self.options.font_size * 0.75)}">{text}</FONT>>'
+                    f'<BR/><FONT POINT-SIZE="{number_text(self.options.font_size * 0.75)}">{text}</FONT>>'
                 ),
                 id=callout,
                 shape="box",
@@ -973,7 +689,7 @@ class _Drawer:
             style="filled",
             fillcolor="#FAFAFA",
             color=MUTED,
-            fontsize=_num(self.options.font_size * 0.75),
+            fontsize=number_text(self.options.font_size * 0.75),
             fontcolor=MUTED,
             peripheries="2" if item.is_collection else "1",
         )
@@ -991,7 +707,7 @@ class _Drawer:
             style="dashed",
             color=MUTED,
             fontcolor=MUTED,
-            fontsize=_num(self.options.font_size * 0.75),
+            fontsize=number_text(self.options.font_size * 0.75),
         )
         self.node_name[annotation.id] = name
         self.entry[annotation.id] = self.exit[annotation.id] = (name, None)
