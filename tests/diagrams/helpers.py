@@ -46,3 +46,15 @@ def cjk_charset() -> frozenset[int]:
         low, _, high = part.partition("-")
         points.update(range(int(low, 16), int(high or low, 16) + 1))
     return frozenset(points)
+
+
+def miwg_files() -> list[Path]:
+    if not MIWG_DIR.is_dir():
+        raise RuntimeError(
+            f"The OMG MIWG reference models are missing: expected {MIWG_DIR} "
+            "(../shared/miwg/reference next to the project root)."
+        )
+    files = sorted(MIWG_DIR.glob("*.bpmn"))
+    if not files:
+        raise RuntimeError(f"No .bpmn files in {MIWG_DIR}")
+    return files

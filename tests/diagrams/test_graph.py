@@ -10,10 +10,19 @@ from pathlib import Path
 import pytest
 
 from diagrams import BpmnModel, CaseOverlay, parse_bpmn, render, to_digraph
-from diagrams.graph import RISK_LINE
 from diagrams.overlay import COMPLETED_FILL, CURRENT_FILL, CURRENT_LINE, PATH_LINE, PENDING_FILL
-from tests.diagrams.helpers import CJK_FAMILY, SVG_NS, cjk_charset, svg_group, svg_ids, svg_text, svg_tree
-from tests.diagrams.test_model import miwg_files
+from diagrams.shapes import RISK_LINE
+from tests.diagrams.helpers import (
+    CJK_FAMILY,
+    MIWG_DIR,
+    SVG_NS,
+    cjk_charset,
+    miwg_files,
+    svg_group,
+    svg_ids,
+    svg_text,
+    svg_tree,
+)
 
 
 def fills(svg: bytes, group_id: str) -> set[str]:
@@ -44,9 +53,9 @@ def test_miwg_model_renders_every_flow_node(path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["B.2.0.bpmn", "C.4.0.bpmn", "A.4.1.bpmn"])
 def test_rendering_twice_gives_identical_svg(name: str) -> None:
-    model = parse_bpmn(miwg_files()[0].parent / name)
+    model = parse_bpmn(MIWG_DIR / name)
     first = render(to_digraph(model), "svg")
-    second = render(to_digraph(parse_bpmn(miwg_files()[0].parent / name)), "svg")
+    second = render(to_digraph(parse_bpmn(MIWG_DIR / name)), "svg")
     assert first == second
 
 
@@ -171,14 +180,14 @@ def test_lanes_and_pools_become_clusters(sample_model: BpmnModel) -> None:
         group = svg_group(svg, lane_id)
         assert group.get("class") == "cluster"
         assert name in "".join(t.text or "" for t in group.iter(f"{{{SVG_NS}}}text"))
-    pooled = parse_bpmn(miwg_files()[0].parent / "A.4.0.bpmn")
+    pooled = parse_bpmn(MIWG_DIR / "A.4.0.bpmn")
     svg = render(to_digraph(pooled), "svg")
     assert svg_group(svg, "_046bff4f-cea3-4512-a6b1-30517fb29f2c").get("class") == "cluster"  # pool "Pool"
     assert "Pool" in svg_text(svg)
 
 
 def test_subprocess_children_inside_its_cluster() -> None:
-    model = parse_bpmn(miwg_files()[0].parent / "A.4.0.bpmn")
+    model = parse_bpmn(MIWG_DIR / "A.4.0.bpmn")
     source = to_digraph(model).source
     subprocesses = [n for n in model.iter_nodes() if n.is_subprocess and n.children]
     assert subprocesses

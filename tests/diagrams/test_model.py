@@ -9,19 +9,7 @@ import pytest
 
 from diagrams import BpmnModel, ProcessNotFound, parse_bpmn
 from diagrams.model import FLOW_NODE_KINDS
-from tests.diagrams.helpers import FIXTURES, MIWG_DIR
-
-
-def miwg_files() -> list[Path]:
-    if not MIWG_DIR.is_dir():
-        raise RuntimeError(
-            f"The OMG MIWG reference models are missing: expected {MIWG_DIR} "
-            "(../shared/miwg/reference next to the project root)."
-        )
-    files = sorted(MIWG_DIR.glob("*.bpmn"))
-    if not files:
-        raise RuntimeError(f"No .bpmn files in {MIWG_DIR}")
-    return files
+from tests.diagrams.helpers import FIXTURES, MIWG_DIR, miwg_files
 
 
 @pytest.mark.parametrize("path", miwg_files(), ids=lambda p: p.name)
