@@ -227,10 +227,8 @@ class Process(Container):
         etree.SubElement(collab, _q(BPMN, "participant"), id=f"{self.id}_pool", name=self.name, processRef=self.id)
         kinds = {n.kind for n in self.all_nodes()}
         if "message_start" in kinds:
-            mid, mname, mvar = OBJECTION_MESSAGE
-            msg = etree.SubElement(root, _q(BPMN, "message"), id=mid, name=mname)
-            ext = etree.SubElement(msg, _q(BPMN, "extensionElements"))
-            etree.SubElement(ext, _q(SPIFF, "messageVariable")).text = mvar
+            mid, mname, _ = OBJECTION_MESSAGE
+            etree.SubElement(root, _q(BPMN, "message"), id=mid, name=mname)
         if kinds & {"signal_throw", "boundary"}:
             sid, sname = UPHELD_SIGNAL
             etree.SubElement(root, _q(BPMN, "signal"), id=sid, name=sname)
@@ -309,7 +307,10 @@ class Process(Container):
         if node.kind == "script":
             etree.SubElement(el, _q(BPMN, "script")).text = p["script"]
         if node.kind == "message_start":
-            etree.SubElement(el, _q(BPMN, "messageEventDefinition"), messageRef=OBJECTION_MESSAGE[0])
+            # the message variable sits on the event definition (SpiffWorkflow deprecates it on bpmn:message)
+            med = etree.SubElement(el, _q(BPMN, "messageEventDefinition"), messageRef=OBJECTION_MESSAGE[0])
+            ext = etree.SubElement(med, _q(BPMN, "extensionElements"))
+            etree.SubElement(ext, _q(SPIFF, "messageVariable")).text = OBJECTION_MESSAGE[2]
         if node.kind in ("signal_throw", "boundary"):
             etree.SubElement(el, _q(BPMN, "signalEventDefinition"), signalRef=UPHELD_SIGNAL[0])
         if node.kind == "timer":
@@ -459,10 +460,11 @@ class Layout:
             self.boxes[sub.id] = Box(sx, sy, sw, sh)
             for nid, b in inner.items():
                 self.boxes[nid] = Box(b.x + sx, b.y + sy, b.w, b.h)
+        self._back_slot: dict[str, int] = {}
+        for sub in subs:
             for f in sub.props["container"].flows:
                 self.edges[f.id] = self._route(f, set(), lane_bottom=None)
         lane_bottom = {code: self.lane_boxes[code].bottom for code in p.lanes}
-        self._back_slot: dict[str, int] = {}
         for f in p.flows:
             self.edges[f.id] = self._route(f, back, lane_bottom=lane_bottom)
 
@@ -483,32 +485,75 @@ class Layout:
         return boxes, 30 + cols * COL_W + 10, 20 + rows * ROW_H + 20
 
     def _route(self, f: Flow, back: set[str], lane_bottom: dict[str, float] | None) -> list[tuple[float, float]]:
+        """Orthogonal waypoints: the first candidate route that crosses no other node wins; routes
+        that would cross nodes run through the corridor kept free below the nodes of the source lane."""
         s, t = self.boxes[f.source], self.boxes[f.target]
         src = self.p.nodes.get(f.source)
-        if src is not None and src.kind == "boundary":
-            # leave the boundary event downwards, then run below the nodes to the target
-            y = s.bottom + 24
-            if t.cx < s.cx:
-                return [(s.cx, s.bottom), (s.cx, y), (t.cx, y), (t.cx, t.bottom)] if t.bottom < y else \
-                    [(s.cx, s.bottom), (s.cx, y), (t.x - 20, y), (t.x - 20, t.cy), (t.x, t.cy)]
-            return [(s.cx, s.bottom), (s.cx, t.cy), (t.x, t.cy)]
-        if f.id in back or t.x <= s.x:
-            assert lane_bottom is not None
-            node = self.p.nodes[f.source]
-            k = self._back_slot.get(node.lane, 0)
-            self._back_slot[node.lane] = k + 1
-            y = lane_bottom[node.lane] - 10 - (k % 4) * 6
-            if t.bottom < y:
-                return [(s.cx, s.bottom), (s.cx, y), (t.cx, y), (t.cx, t.bottom)]
-            return [(s.cx, s.bottom), (s.cx, y), (t.x - 20, y), (t.x - 20, t.cy), (t.x, t.cy)]
-        if abs(s.cy - t.cy) < 1:
-            return [(s.right, s.cy), (t.x, t.cy)]
-        if self.p.nodes.get(f.source) is not None and self.p.nodes[f.source].kind == "gateway":
-            # a gateway leaves from its top or bottom corner towards the target row
-            sy = s.y if t.cy < s.cy else s.bottom
-            return [(s.cx, sy), (s.cx, t.cy), (t.x, t.cy)]
-        mid = t.x - 22
-        return [(s.right, s.cy), (mid, s.cy), (mid, t.cy), (t.x, t.cy)]
+        obstacles = self._obstacles(f)
+        cands: list[list[tuple[float, float]]] = []
+        yc = None
+        if lane_bottom is not None and src is not None:
+            k = self._back_slot.get(src.lane, 0)
+            self._back_slot[src.lane] = k + 1
+            yc = lane_bottom[src.lane] - 8 - (k % 5) * 6
+        boundary = src is not None and src.kind == "boundary"
+        gateway = src is not None and src.kind == "gateway"
+        exits = [(s.cx, s.bottom, "down")] if boundary else [(s.right, s.cy, "right"), (s.cx, s.bottom, "down")]
+        if gateway:
+            exits.append((s.cx, s.y, "up"))
+        forward = t.x > s.right and f.id not in back
+        if forward and not boundary:
+            if abs(s.cy - t.cy) < 1:
+                cands.append([(s.right, s.cy), (t.x, t.cy)])
+            if gateway:
+                sy = s.y if t.cy < s.cy else s.bottom
+                cands.append([(s.cx, sy), (s.cx, t.cy), (t.x, t.cy)])
+            cands.append([(s.right, s.cy), (t.x - 15, s.cy), (t.x - 15, t.cy), (t.x, t.cy)])
+            cands.append([(s.right, s.cy), (s.right + 15, s.cy), (s.right + 15, t.cy), (t.x, t.cy)])
+        if boundary and t.x > s.right:
+            cands.append([(s.cx, s.bottom), (s.cx, t.cy), (t.x, t.cy)])
+        if yc is not None:
+            for x0, y0, how in exits:
+                lead = [(x0, y0)] if how == "down" else [(x0, y0), (x0 + 15, y0)] if how == "right" else None
+                if lead is None:
+                    continue
+                lx = lead[-1][0]
+                tail_left = [(t.x - 15, yc), (t.x - 15, t.cy), (t.x, t.cy)]
+                if t.bottom < yc:
+                    cands.append([*lead, (lx, yc), (t.cx, yc), (t.cx, t.bottom)])
+                elif t.y > yc:
+                    cands.append([*lead, (lx, yc), (t.cx, yc), (t.cx, t.y)])
+                cands.append([*lead, (lx, yc), *tail_left])
+        if not cands:
+            cands.append([(s.right, s.cy), (t.x, t.cy)])
+        scored = [(self._crossings(c, obstacles), i, c) for i, c in enumerate(cands)]
+        return min(scored)[2]
+
+    def _obstacles(self, f: Flow) -> list[Box]:
+        inner = {n.id for sub in self.p.nodes.values() if sub.kind == "event_sub"
+                 for n in sub.props["container"].nodes.values()}  # fmt: skip
+        in_sub = f.source in inner
+        result = []
+        for nid, box in self.boxes.items():
+            if nid in (f.source, f.target) or (nid in inner) != in_sub:
+                continue
+            node = self.p.nodes.get(nid)
+            if node is not None and node.kind == "boundary" and node.props["attached"] in (f.source, f.target):
+                continue
+            if node is not None and node.kind == "boundary" and f.source == nid:
+                continue
+            result.append(box)
+        return result
+
+    @staticmethod
+    def _crossings(points: list[tuple[float, float]], obstacles: list[Box]) -> int:
+        count = 0
+        for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False):
+            lo_x, hi_x, lo_y, hi_y = min(x1, x2), max(x1, x2), min(y1, y2), max(y1, y2)
+            for b in obstacles:
+                if lo_x < b.right + 3 and hi_x > b.x - 3 and lo_y < b.bottom + 3 and hi_y > b.y - 3:
+                    count += 1
+        return count
 
     def emit(self, root: etree._Element) -> None:
         p = self.p

@@ -75,7 +75,7 @@ POWERS: list[PowerSpec] = [
     PowerSpec("QZ-02", "突发事件应急处置措施（含应急征用单位和个人财产）", "emergency", leaders=True,
               notice="after_decision", tags=("财务", "物资采购"), collective_types=("leaders_meeting",)),
     PowerSpec("JF-01", "农村最低生活保障申请受理、调查、审核（初审）", B, village="village_eval", leaders=True,
-              notice="before_decision", transfer=True, tags=("财务",),
+              notice="before_decision", transfer=True, tags=("财务", "行政审批"),
               collective_types=("village_eval", "leaders_meeting")),
     PowerSpec("JF-02", "特困人员（农村五保）救助供养审核", B, village="village_eval", notice="before_decision",
               transfer=True, tags=("财务", "行政审批"), collective_types=("village_eval",)),
@@ -110,7 +110,7 @@ POWERS: list[PowerSpec] = [
     PowerSpec("QT-04", "村民一事一议筹资筹劳方案审核", P, village="villagers_meeting", notice="before_decision",
               transfer=True, tags=("财务", "工程项目"), collective_types=("village_eval",)),
     PowerSpec("QT-05", "村级财务审计（含村干部任期和离任经济责任审计）", "audit", leaders=True,
-              notice="after_decision", tags=("财务", "物资采购"), collective_types=("leaders_meeting",)),
+              notice="after_decision", tags=("财务",), collective_types=("leaders_meeting",)),
 ]  # fmt: skip
 
 START_NAMES = {
