@@ -67,7 +67,8 @@ class PowerAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "handling_unit", "supervising_leader", "legal_bases__law"]
     list_select_related = ["category"]
     filter_horizontal = ["responsibilities"]
-    readonly_fields = ["removed_at"]
+    # the list itself (which powers are on it) changes only through the catalog files or a spreadsheet import
+    readonly_fields = ["is_active", "removed_at"]
     inlines = [LegalBasisInline, RiskPointInline]
     fieldsets = [
         (

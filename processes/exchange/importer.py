@@ -31,6 +31,7 @@ from processes.catalog_data import (
     check_responsibilities,
     delete_rows,
     finish_report,
+    five_area_warnings,
     sync_powers,
     sync_responsibilities,
     validate_document,
@@ -623,6 +624,7 @@ class _Import:
             canonical_power(p.entry, sequence=p.sequence, is_active=p.is_active, removed_at=p.removed_at)
             for p in self.powers
         ]
+        report.warnings += five_area_warnings(p.entry for p in self.powers if p.is_active)
         dropped = sync_responsibilities(responsibilities, report=report)
         sync_powers(powers, report=report, now=now)
         delete_rows(dropped, report=report, kind="responsibility")

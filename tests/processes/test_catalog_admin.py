@@ -50,3 +50,10 @@ def test_other_catalog_pages_render(loaded, admin_client, model):
         reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[model.objects.first().pk])
     )
     assert (listing.status_code, detail.status_code) == (200, 200)
+
+
+def test_list_membership_is_not_editable_in_the_admin(loaded, admin_client):
+    power = Power.objects.get(code="XK-01")
+    page = admin_client.get(reverse("admin:processes_power_change", args=[power.pk])).content.decode()
+    assert 'name="is_active"' not in page
+    assert 'name="promised_limit_value"' in page
