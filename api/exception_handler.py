@@ -1,7 +1,147 @@
-"""Maps every error to one body shape: {"code", "detail", "fields"}."""
+"""Maps every error to one body shape: {"code", "detail", "fields"}.
 
+Engine errors get their HTTP status from `HTTP_STATUS` (the one place where domain errors meet
+HTTP; a test checks that every `engine.exceptions.all_error_classes()` is listed). DRF's own
+errors (validation, authentication, permission, not found, throttling, malformed JSON) keep
+their status and get a code of their own. The error is converted to an `APIException` and
+handed to DRF's handler, so the transaction is rolled back (`set_rollback()`) as for any DRF error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from diagrams import DiagramError
+from engine import exceptions as engine_errors
+from engine import public
 
-def api_exception_handler(exc, context):
-    return exception_handler(exc, context)
+HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
+    # bad input: the request names something that does not exist or breaks a form or a rule
+    engine_errors.InvalidTaskData: status.HTTP_400_BAD_REQUEST,
+    engine_errors.ReasonRequired: status.HTTP_400_BAD_REQUEST,
+    engine_errors.PowerNotListed: status.HTTP_400_BAD_REQUEST,  # 清单之外无权力
+    engine_errors.OrganizationNotFound: status.HTTP_400_BAD_REQUEST,
+    engine_errors.PositionNotFound: status.HTTP_400_BAD_REQUEST,
+    engine_errors.DefinitionInvalid: status.HTTP_400_BAD_REQUEST,
+    # who may act: the user is known but holds no right to this step
+    engine_errors.NotInLane: status.HTTP_403_FORBIDDEN,
+    engine_errors.NotAssignedMember: status.HTTP_403_FORBIDDEN,
+    engine_errors.SeparationOfDuties: status.HTTP_403_FORBIDDEN,
+    engine_errors.ConflictOfInterest: status.HTTP_403_FORBIDDEN,
+    engine_errors.ChiefNotDirectHandler: status.HTTP_403_FORBIDDEN,
+    # missing objects
+    engine_errors.CaseNotFound: status.HTTP_404_NOT_FOUND,
+    engine_errors.TaskNotFound: status.HTTP_404_NOT_FOUND,
+    public.NoticeNotFound: status.HTTP_404_NOT_FOUND,
+    public.ReceiptNotFound: status.HTTP_404_NOT_FOUND,
+    public.ComplaintNotFound: status.HTTP_404_NOT_FOUND,
+    # the state of the case (or the order of work) does not allow it now
+    engine_errors.CaseClosed: status.HTTP_409_CONFLICT,
+    engine_errors.TaskNotReady: status.HTTP_409_CONFLICT,
+    engine_errors.TaskClaimedByOther: status.HTTP_409_CONFLICT,
+    engine_errors.TaskNotClaimed: status.HTTP_409_CONFLICT,
+    engine_errors.MessageNotExpected: status.HTTP_409_CONFLICT,
+    engine_errors.ChiefMustSpeakLast: status.HTTP_409_CONFLICT,
+    engine_errors.DefinitionNotFound: status.HTTP_409_CONFLICT,  # listed, but its procedure is not loaded
+    public.ComplaintClosed: status.HTTP_409_CONFLICT,
+    # well-formed data the procedure cannot proceed with
+    engine_errors.QuorumNotMet: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    engine_errors.ProcessError: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    # the server's own state is wrong: never the client's fault
+    engine_errors.ClockNotSet: status.HTTP_500_INTERNAL_SERVER_ERROR,
+    engine_errors.DefinitionMismatch: status.HTTP_500_INTERNAL_SERVER_ERROR,
+    engine_errors.AuditChainBroken: status.HTTP_500_INTERNAL_SERVER_ERROR,
+}
+
+# DRF's exceptions: code per class (the most specific class wins, so list subclasses first)
+DRF_CODES: tuple[tuple[type[exceptions.APIException], str], ...] = (
+    (exceptions.ValidationError, "invalid"),
+    (exceptions.ParseError, "parse_error"),
+    (exceptions.NotAuthenticated, "not_authenticated"),
+    (exceptions.AuthenticationFailed, "authentication_failed"),
+    (exceptions.PermissionDenied, "permission_denied"),
+    (exceptions.NotFound, "not_found"),
+    (exceptions.MethodNotAllowed, "method_not_allowed"),
+    (exceptions.NotAcceptable, "not_acceptable"),
+    (exceptions.UnsupportedMediaType, "unsupported_media_type"),
+    (exceptions.Throttled, "throttled"),
+)
+
+
+class DiagramAPIError(exceptions.APIException):
+    """A chart could not be drawn from the stored definition and catalog: the server's data, not the request."""
+
+    status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+
+    def __init__(self, error: DiagramError) -> None:
+        super().__init__(detail=str(error), code=error.code)
+        self.fields: dict[str, list[str]] = {}
+
+
+class EngineAPIError(exceptions.APIException):
+    """An engine error carried through DRF's handler with its status, code and field errors."""
+
+    def __init__(self, error: engine_errors.EngineError) -> None:
+        super().__init__(detail=str(error), code=error.code)
+        self.status_code = HTTP_STATUS[type(error)]
+        self.fields = {k: [str(m) for m in v] for k, v in error.fields.items()}
+
+
+def flatten_fields(errors: Any, prefix: str = "") -> dict[str, list[str]]:
+    """DRF's nested validation errors as {"field" or "field.sub" or "items.0": [messages]}."""
+    if isinstance(errors, Mapping):
+        flat: dict[str, list[str]] = {}
+        for key, value in errors.items():
+            name = "__all__" if key == "non_field_errors" else str(key)
+            flat.update(flatten_fields(value, f"{prefix}.{name}" if prefix else name))
+        return flat
+    if isinstance(errors, list) and errors and all(isinstance(e, str) for e in errors):
+        return {prefix or "__all__": [str(e) for e in errors]}
+    if isinstance(errors, list):
+        flat = {}
+        for index, value in enumerate(errors):
+            if value:
+                flat.update(flatten_fields(value, f"{prefix}.{index}" if prefix else str(index)))
+        return flat
+    return {prefix or "__all__": [str(errors)]}
+
+
+def _drf_code(exc: exceptions.APIException) -> str:
+    for cls, code in DRF_CODES:
+        if isinstance(exc, cls):
+            return code
+    codes = exc.get_codes()
+    return codes if isinstance(codes, str) else "error"
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    if isinstance(exc, engine_errors.EngineError):
+        exc = EngineAPIError(exc)
+    elif isinstance(exc, DiagramError):
+        exc = DiagramAPIError(exc)
+    elif isinstance(exc, Http404):
+        exc = exceptions.NotFound()
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    response = exception_handler(exc, context)  # DRF's: status, headers, set_rollback()
+    if response is None:
+        return None
+    if isinstance(exc, EngineAPIError | DiagramAPIError):
+        body = {"code": exc.detail.code, "detail": str(exc.detail), "fields": exc.fields}
+    elif isinstance(exc, exceptions.ValidationError):
+        body = {"code": "invalid", "detail": _("提交的数据有误"), "fields": flatten_fields(exc.detail)}
+    elif isinstance(exc, exceptions.APIException):
+        detail = exc.detail if isinstance(exc.detail, str) else _("请求有误")
+        body = {"code": _drf_code(exc), "detail": str(detail), "fields": {}}
+    else:  # pragma: no cover - DRF only answers for APIException, Http404 and PermissionDenied
+        body = {"code": "error", "detail": str(exc), "fields": {}}
+    response.data = body
+    return response

@@ -1,0 +1,148 @@
+"""Who may call what, and who sees which case.
+
+Positions come from the user's assignments (`engine.models.Assignment`). Endpoints name the
+positions they need per HTTP method (`required_positions`); `None` means any staff member
+(anyone holding at least one position).
+
+Visibility of cases: a user sees the cases whose organization or handling station lies in the
+subtree of one of his assignments (a township post sees the whole township, a station post its
+station, the discipline inspector his jurisdiction), plus the cases where he has work in his
+inbox or has already acted. Everything else answers 404, never 403.
+"""
+
+from __future__ import annotations
+
+from functools import reduce
+from operator import or_
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from rest_framework.permissions import BasePermission
+
+from engine import exceptions as engine_errors
+from engine.models import Assignment, AuditEvent, Case, Organization, WorkItem
+from engine.rules import org_subtree
+
+# position codes (processes/catalog/positions.yaml)
+WINDOW_CLERK, HANDLER, STATION_HEAD = "window_clerk", "handler", "station_head"
+DEPUTY, CHIEF, COMMITTEE_MEMBER, RECORDER = "deputy", "chief", "committee_member", "recorder"
+INSPECTOR, ARCHIVIST, ADMINISTRATOR = "discipline_inspector", "archivist", "administrator"
+VILLAGE_AGENT, VILLAGE_COMMITTEE = "village_agent", "village_committee"
+
+STARTERS = frozenset({WINDOW_CLERK, VILLAGE_AGENT, HANDLER, STATION_HEAD})
+CANCELLERS = frozenset({CHIEF, DEPUTY, ADMINISTRATOR})
+REPLAYERS = frozenset({INSPECTOR, CHIEF, DEPUTY, ADMINISTRATOR})
+LEADERS_AND_INSPECTOR = frozenset({INSPECTOR, CHIEF, DEPUTY})
+INSPECTORS = frozenset({INSPECTOR})
+
+
+class _Scope:
+    """The user's assignments, computed once per request."""
+
+    def __init__(self, user: AbstractBaseUser) -> None:
+        self.assignments = list(
+            Assignment.objects.filter(user=user).select_related("position", "organization")
+        ) if user.is_authenticated else []  # fmt: skip
+        self.positions = frozenset(a.position.code for a in self.assignments)
+        self._org_ids: set[int] | None = None
+
+    @property
+    def org_ids(self) -> set[int]:
+        if self._org_ids is None:
+            self._org_ids = set()
+            for organization in {a.organization for a in self.assignments}:
+                self._org_ids.update(org_subtree(organization))
+        return self._org_ids
+
+
+def scope_of(user: AbstractBaseUser) -> _Scope:
+    scope = getattr(user, "_api_scope", None)
+    if scope is None:
+        scope = _Scope(user)
+        if user.is_authenticated:
+            user._api_scope = scope  # one request, one user object
+    return scope
+
+
+def positions_held(user: AbstractBaseUser) -> frozenset[str]:
+    return scope_of(user).positions
+
+
+class PositionPermission(BasePermission):
+    """Grants a method when the user holds one of `view.required_positions[method]`
+    (`None`: any position). Methods not listed are refused."""
+
+    message = _("您的岗位无权执行此操作")
+
+    def has_permission(self, request, view) -> bool:
+        if not request.user or not request.user.is_authenticated:
+            return False
+        method = "GET" if request.method == "HEAD" else request.method
+        if method == "OPTIONS" or not hasattr(view, method.lower()):
+            return True  # OPTIONS describes; an unimplemented method answers 405, not 403
+        required = getattr(view, "required_positions", {})
+        if method not in required:
+            return False
+        held = positions_held(request.user)
+        wanted = required[method]
+        return bool(held) if wanted is None else bool(held & wanted)
+
+
+# ------------------------------------------------------------------------------------------
+# Visibility
+# ------------------------------------------------------------------------------------------
+
+
+def _ancestors(organization: Organization) -> list[int]:
+    ids, node = [], organization
+    while node is not None:
+        ids.append(node.pk)
+        node = node.parent
+    return ids
+
+
+def inbox(user: AbstractBaseUser) -> QuerySet[WorkItem]:
+    """Work items the user can act on: his claims, the multi-instance items assigned to him, and
+    unclaimed items whose lane he holds in the case's organization; a post in a station counts
+    for that station's cases (or cases without a handling station)."""
+    lanes = []
+    for assignment in scope_of(user).assignments:
+        lane = Q(lane__in=[assignment.position.code, assignment.position.name],
+                 case__organization_id__in=_ancestors(assignment.organization))  # fmt: skip
+        if assignment.organization.kind == Organization.Kind.STATION:
+            lane &= Q(case__handling_unit__isnull=True) | Q(case__handling_unit_id=assignment.organization_id)
+        lanes.append(lane)
+    pool = Q(claimed_by__isnull=True, member="") & reduce(or_, lanes) if lanes else Q(pk__in=[])
+    mine = Q(claimed_by=user) | Q(member=user.get_username(), claimed_by__isnull=True)
+    return WorkItem.objects.filter(mine | pool, case__status=Case.Status.RUNNING)
+
+
+def visible_cases(user: AbstractBaseUser) -> QuerySet[Case]:
+    if not user.is_authenticated:
+        return Case.objects.none()
+    org_ids = scope_of(user).org_ids
+    return Case.objects.filter(
+        Q(organization_id__in=org_ids) | Q(handling_unit_id__in=org_ids)
+        | Q(pk__in=inbox(user).values("case_id")) | Q(pk__in=AuditEvent.objects.filter(actor=user).values("case_id"))
+    )  # fmt: skip
+
+
+def get_visible_case(user: AbstractBaseUser, case_id: UUID | str) -> Case:
+    """Raises: CaseNotFound (also for a case the user may not see)."""
+    case = visible_cases(user).select_related("definition", "organization", "handling_unit").filter(pk=case_id).first()
+    if case is None:
+        raise engine_errors.CaseNotFound(case_id=case_id)
+    return case
+
+
+def default_township(user: AbstractBaseUser) -> Organization | None:
+    """The township of the user's first assignment (the organization a case he starts belongs to)."""
+    for assignment in scope_of(user).assignments:
+        node = assignment.organization
+        while node is not None and node.kind != Organization.Kind.TOWNSHIP:
+            node = node.parent
+        if node is not None:
+            return node
+    return None

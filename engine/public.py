@@ -1,0 +1,297 @@
+"""Public-facing services and reads: the notice board, objections with receipts, complaints.
+
+The public sees a case only while it is in its notice period (公示期: a pending `notice_period`
+timer), with the fields a notice needs; ID-card and phone numbers are masked and a minor's case
+is never listed. Objectors and complainants stay confidential: their identity is stored on the
+receipt rows, never in the case's audit trail, and the API shows it only to the discipline
+inspector.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from engine import services, workdays
+from engine.exceptions import EngineError
+from engine.models import AuditEvent, Case, Complaint, ObjectionReceipt, Timer
+
+MINOR_AGE = 18
+DEFAULT_REPLY_LIMIT = {"value": 10, "unit": workdays.WORKING_DAY}
+_RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
+
+
+# ------------------------------------------------------------------------------------------
+# Errors (part of the engine's one hierarchy; the API maps them with the others)
+# ------------------------------------------------------------------------------------------
+
+
+class NoticeNotFound(EngineError):
+    code = "notice_not_found"
+
+    def __init__(self, *, case_id: Any) -> None:
+        super().__init__(_("案件 %(case)s 不在公示期内") % {"case": case_id}, case_id=str(case_id))
+
+
+class ReceiptNotFound(EngineError):
+    code = "receipt_not_found"
+
+    def __init__(self, *, number: str) -> None:
+        super().__init__(_("回执编号 %(number)s 不存在") % {"number": number}, number=number)
+
+
+class ComplaintNotFound(EngineError):
+    code = "complaint_not_found"
+
+    def __init__(self, *, complaint_id: Any) -> None:
+        super().__init__(_("投诉举报 %(id)s 不存在") % {"id": complaint_id}, complaint_id=str(complaint_id))
+
+
+class ComplaintClosed(EngineError):
+    code = "complaint_closed"
+
+    def __init__(self, *, number: str) -> None:
+        super().__init__(_("投诉举报 %(number)s 已答复，不能重复答复") % {"number": number}, number=number)
+
+
+# ------------------------------------------------------------------------------------------
+# Masking
+# ------------------------------------------------------------------------------------------
+
+# 18-digit resident ID (last may be X) or the old 15-digit one, not inside a longer number
+_ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{4})(\d{10}|\d{7})(\d{3}[0-9Xx]|\d{4})(?![0-9A-Za-z])")
+_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)(\d{3,4})(\d{4})(?!\d)")
+
+
+def mask_text(text: str) -> str:
+    """Mask ID-card numbers (keep the first and last four) and phone numbers (keep the last four)."""
+    text = _ID_CARD.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+    return _LANDLINE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+
+
+def mask(value: Any) -> Any:
+    """`mask_text` applied to every string inside a JSON value."""
+    if isinstance(value, str):
+        return mask_text(value)
+    if isinstance(value, list):
+        return [mask(v) for v in value]
+    if isinstance(value, dict):
+        return {k: mask(v) for k, v in value.items()}
+    return value
+
+
+# ------------------------------------------------------------------------------------------
+# The notice board
+# ------------------------------------------------------------------------------------------
+
+
+def is_minor(start_data: Mapping[str, Any], *, on: date) -> bool:
+    """A case concerns a minor when its start data says `applicant_is_minor: true`, or gives an
+    `applicant_birth_date` (YYYY-MM-DD) less than 18 years before `on`. An unreadable birth date
+    counts as a minor: when in doubt, do not publish."""
+    if start_data.get("applicant_is_minor") is True:
+        return True
+    born = start_data.get("applicant_birth_date")
+    if born in (None, ""):
+        return False
+    try:
+        birth = date.fromisoformat(str(born))
+    except ValueError:
+        return True
+    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
+    return age < MINOR_AGE
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What the public notice board shows of one case."""
+
+    case: Case
+    notice_start: datetime | None
+    notice_end: datetime
+    title: str
+    place: str
+    content: str
+    objection_channel: str
+    applicant: str
+
+
+def _start_data(case: Case) -> dict[str, Any]:
+    event = case.audit_events.filter(kind=AuditEvent.Kind.CASE_STARTED).only("payload").first()
+    return dict((event.payload or {}).get("data") or {}) if event is not None else {}
+
+
+def _posted_notice(case: Case) -> dict[str, Any]:
+    """The data of the task that posted the notice (the latest completed task with a notice title)."""
+    events = case.audit_events.filter(kind=AuditEvent.Kind.TASK_COMPLETED).order_by("-sequence").only("payload")
+    for event in events:
+        data = (event.payload or {}).get("data") or {}
+        if "notice_title" in data:
+            return data
+    return {}
+
+
+def _as_datetime(text: Any) -> datetime | None:
+    try:
+        return datetime.fromisoformat(str(text))
+    except ValueError:
+        return None
+
+
+def _notice_of(case: Case, timer: Timer, *, now: datetime) -> Notice | None:
+    start = _start_data(case)
+    if is_minor(start, on=timezone.localdate(now)):
+        return None
+    posted = _posted_notice(case)
+    return Notice(
+        case=case, notice_start=_as_datetime(posted.get("notice_start")), notice_end=timer.due_at,
+        title=mask_text(str(posted.get("notice_title") or "")), place=mask_text(str(posted.get("notice_place") or "")),
+        content=mask_text(str(posted.get("notice_content") or "")),
+        objection_channel=str(posted.get("objection_channel") or ""),  # the township's official channel
+        applicant=mask_text(str(start.get("applicant") or "")),
+    )  # fmt: skip
+
+
+def _pending_notice_timers(now: datetime):
+    return Timer.objects.filter(
+        bpmn_id=services.NOTICE_TIMER_ID, status=Timer.Status.PENDING, due_at__gt=now, case__status=Case.Status.RUNNING
+    ).select_related("case", "case__handling_unit", "case__organization")
+
+
+def list_notices(*, now: datetime) -> list[Notice]:
+    """Cases now in their notice period, soonest ending first; minors' cases are left out."""
+    notices = (_notice_of(t.case, t, now=now) for t in _pending_notice_timers(now).order_by("due_at", "case__reference"))
+    return [n for n in notices if n is not None]
+
+
+def get_notice(case_id: UUID | str, *, now: datetime) -> Notice:
+    """Raises: NoticeNotFound (no such case, not in its notice period, or a minor's case)."""
+    try:
+        timer = _pending_notice_timers(now).filter(case_id=case_id).order_by("due_at").first()
+    except (ValueError, ValidationError):
+        timer = None
+    notice = _notice_of(timer.case, timer, now=now) if timer is not None else None
+    if notice is None:
+        raise NoticeNotFound(case_id=case_id)
+    return notice
+
+
+# ------------------------------------------------------------------------------------------
+# Objections and complaints
+# ------------------------------------------------------------------------------------------
+
+
+def _new_number(prefix: str, now: datetime) -> str:
+    tail = "".join(secrets.choice(_RECEIPT_ALPHABET) for _ in range(8))
+    return f"{prefix}-{timezone.localdate(now):%Y%m%d}-{tail}"
+
+
+@transaction.atomic
+def file_objection(
+    case_id: UUID | str, *, content: str, evidence: str = "", objector_name: str = "", objector_contact: str = "",
+    now: datetime,
+) -> ObjectionReceipt:  # fmt: skip
+    """Deliver an objection to a case on the notice board and issue its receipt.
+
+    The case receives an `objection` message with the receipt number, content and evidence
+    (one audit event); the objector's name and contact are kept on the receipt only.
+
+    Raises:
+        NoticeNotFound: the case is not on the notice board.
+        MessageNotExpected, CaseClosed: the notice period ended meanwhile.
+    """
+    notice = get_notice(case_id, now=now)
+    number = _new_number("YY", now)
+    case = services.send_message(
+        notice.case.pk, name=services.OBJECTION_MESSAGE, actor=None, now=now,
+        data={"receipt_number": number, "content": content, "evidence": evidence},
+    )  # fmt: skip
+    return ObjectionReceipt.objects.create(
+        number=number, case=case, content=content, evidence=evidence, objector_name=objector_name,
+        objector_contact=objector_contact, audit_sequence=case.last_sequence, received_at=now,
+    )  # fmt: skip
+
+
+def _reply_limit() -> Mapping[str, Any]:
+    from processes.models import TownshipSetting
+
+    setting = TownshipSetting.objects.filter(key="complaint.reply_limit").first()
+    value = setting.value if setting is not None else None
+    if isinstance(value, dict) and isinstance(value.get("value"), int) and value.get("unit") in (
+        workdays.WORKING_DAY, workdays.CALENDAR_DAY,
+    ):  # fmt: skip
+        return value
+    return DEFAULT_REPLY_LIMIT
+
+
+@transaction.atomic
+def file_complaint(
+    *, kind: str, subject: str, content: str, case: Case | None = None, complainant_name: str = "",
+    complainant_contact: str = "", now: datetime,
+) -> Complaint:  # fmt: skip
+    """Register a complaint (投诉) or report (举报); the reply is due within the township's limit."""
+    limit = _reply_limit()
+    return Complaint.objects.create(
+        number=_new_number("TS" if kind == Complaint.Kind.COMPLAINT else "JB", now), kind=kind, subject=subject,
+        content=content, case=case, complainant_name=complainant_name, complainant_contact=complainant_contact,
+        received_at=now, reply_due_at=workdays.add_limit(now, limit["value"], limit["unit"]),
+    )  # fmt: skip
+
+
+@transaction.atomic
+def reply_complaint(
+    complaint_id: int, *, actor: AbstractBaseUser, finding: str, reply: str, now: datetime
+) -> Complaint:
+    """Record the finding and the reply to the complainant; a complaint is answered once.
+
+    Raises:
+        ComplaintNotFound, ComplaintClosed.
+    """
+    complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
+    if complaint is None:
+        raise ComplaintNotFound(complaint_id=complaint_id)
+    if complaint.status != Complaint.Status.REGISTERED:
+        raise ComplaintClosed(number=complaint.number)
+    complaint.finding, complaint.reply, complaint.handled_by = finding, reply, actor
+    complaint.status, complaint.replied_at = Complaint.Status.REPLIED, now
+    complaint.save(update_fields=["finding", "reply", "handled_by", "status", "replied_at"])
+    return complaint
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """What the holder of a receipt number may see: no identities, no other cases."""
+
+    number: str
+    kind: str
+    received_at: datetime
+    status: str
+    case_reference: str
+    reply: str
+    replied_at: datetime | None
+
+
+def lookup_receipt(number: str) -> Receipt:
+    """Raises: ReceiptNotFound."""
+    objection = ObjectionReceipt.objects.select_related("case").filter(number=number).first()
+    if objection is not None:
+        return Receipt(objection.number, "objection", objection.received_at, "received", objection.case.reference,
+                       "", None)  # fmt: skip
+    complaint = Complaint.objects.select_related("case").filter(number=number).first()
+    if complaint is None:
+        raise ReceiptNotFound(number=number)
+    return Receipt(complaint.number, complaint.kind, complaint.received_at, complaint.status,
+                   complaint.case.reference if complaint.case else "", complaint.reply, complaint.replied_at)  # fmt: skip
