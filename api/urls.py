@@ -1,3 +1,119 @@
-"""API routes."""
+"""API routes. Every path under /api/ answers errors in the one JSON shape, unknown paths included."""
 
-urlpatterns: list = []
+from django.urls import include, path, re_path, register_converter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from api.views import cases, catalog, charts, oversight, public, tasks
+
+
+class CodeConverter:
+    """Catalog codes and receipt numbers: letters, digits, '-' and '_' (never anything a database rejects)."""
+
+    regex = r"[A-Za-z0-9_-]{1,40}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class IdConverter:
+    """Integer ids that fit every database's integer column."""
+
+    regex = r"[0-9]{1,9}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: int) -> str:
+        return str(value)
+
+
+register_converter(CodeConverter, "code")
+register_converter(IdConverter, "id")
+
+
+class SchemaView(SpectacularAPIView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+
+class DocsView(SpectacularSwaggerView):
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+
+class TokenView(ObtainAuthToken):
+    """以用户名和密码换取令牌（Authorization: Token <key>）。"""
+
+
+class UnknownPathView(APIView):
+    """Any other path under /api/: the one error shape instead of Django's HTML 404."""
+
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+    schema = None
+
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise NotFound()
+
+    get = post = put = patch = delete = http_method_not_allowed
+
+
+case = "cases/<uuid:case_id>/"
+task = case + "tasks/<uuid:task_id>/"
+
+urlpatterns = [
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="schema"), name="docs"),
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/", include("rest_framework.urls")),
+    path("me/", catalog.MeView.as_view(), name="me"),
+    # the lists, public by law
+    path("categories/", catalog.CategoryListView.as_view(), name="categories"),
+    path("powers/", catalog.PowerListView.as_view(), name="powers"),
+    path("powers/<code:code>/", catalog.PowerDetailView.as_view(), name="power"),
+    re_path(r"^powers/(?P<code>[A-Za-z0-9_-]{1,40})/poster\.(?P<fmt>svg|pdf|png)$", charts.PowerPosterView.as_view(),
+            name="power-poster"),
+    re_path(r"^powers/(?P<code>[A-Za-z0-9_-]{1,40})/risk-map\.(?P<fmt>svg|pdf|png)$", charts.PowerRiskMapView.as_view(),
+            name="power-risk-map"),
+    path("responsibilities/", catalog.ResponsibilityListView.as_view(), name="responsibilities"),
+    path("responsibilities/<code:code>/", catalog.ResponsibilityDetailView.as_view(), name="responsibility"),
+    # staff
+    path("organizations/", catalog.OrganizationListView.as_view(), name="organizations"),
+    path("definitions/", catalog.DefinitionListView.as_view(), name="definitions"),
+    path("definitions/<id:definition_id>/", catalog.DefinitionDetailView.as_view(), name="definition"),
+    path("definitions/<id:definition_id>/bpmn/", catalog.DefinitionBpmnView.as_view(), name="definition-bpmn"),
+    path("cases/", cases.CaseListView.as_view(), name="cases"),
+    path(case, cases.CaseDetailView.as_view(), name="case"),
+    path(case + "cancel/", cases.CancelCaseView.as_view(), name="cancel-case"),
+    path(case + "chart.svg", charts.CaseChartView.as_view(), name="case-chart"),
+    path(case + "history/", cases.CaseHistoryView.as_view(), name="case-history"),
+    path(case + "replay/", cases.ReplayCaseView.as_view(), name="replay-case"),
+    path(case + "verify/", cases.VerifyCaseView.as_view(), name="verify-case"),
+    path("tasks/", tasks.InboxView.as_view(), name="inbox"),
+    path(task + "form/", tasks.TaskFormView.as_view(), name="task-form"),
+    path(task + "claim/", tasks.ClaimTaskView.as_view(), name="claim-task"),
+    path(task + "unclaim/", tasks.UnclaimTaskView.as_view(), name="unclaim-task"),
+    path(task + "complete/", tasks.CompleteTaskView.as_view(), name="complete-task"),
+    path("complaints/", oversight.ComplaintListView.as_view(), name="complaints"),
+    path("complaints/<id:complaint_id>/", oversight.ComplaintDetailView.as_view(), name="complaint"),
+    path("complaints/<id:complaint_id>/reply/", oversight.ReplyComplaintView.as_view(), name="reply-complaint"),
+    path("objections/", oversight.ObjectionListView.as_view(), name="objections"),
+    path("accountability/", oversight.AccountabilityListView.as_view(), name="accountability"),
+    # the public, without login
+    path("public/notices/", public.NoticeListView.as_view(), name="notices"),
+    path("public/notices/<uuid:case_id>/", public.NoticeDetailView.as_view(), name="notice"),
+    path("public/notices/<uuid:case_id>/objections/", public.FileObjectionView.as_view(), name="file-objection"),
+    path("public/complaints/", public.FileComplaintView.as_view(), name="file-complaint"),
+    path("public/receipts/<code:number>/", public.ReceiptView.as_view(), name="receipt"),
+    re_path(r"^.*$", UnknownPathView.as_view()),
+]

@@ -1,0 +1,404 @@
+"""Output serializers (read models) and the input serializers shared by several views.
+
+Inputs that only one view takes are nested in that view (STYLE §7). Lights are computed at the
+request's `now` (serializer context), never stored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from engine import selectors
+from engine.models import (
+    AccountabilityRecord,
+    AuditEvent,
+    Case,
+    Complaint,
+    ObjectionReceipt,
+    Organization,
+    ProcessDefinition,
+    WorkItem,
+)
+from processes.models import Category, LegalBasis, Power, Responsibility, RiskPoint
+
+LIGHT_CHOICES = [(light, light) for light in selectors.LIGHTS]
+
+
+# ------------------------------------------------------------------------------------------
+# Catalog
+# ------------------------------------------------------------------------------------------
+
+
+class CategorySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Category
+        fields = ["code", "name", "order", "flow", "description"]
+
+
+class LimitSerializer(serializers.Serializer):
+    value = serializers.IntegerField(allow_null=True)
+    unit = serializers.CharField()
+    unit_display = serializers.CharField()
+    note = serializers.CharField()
+
+
+def _limit(value: int | None, unit: str, note: str, display: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "unit_display": display, "note": note}
+
+
+class LegalBasisSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = LegalBasis
+        fields = ["position", "law", "article", "text", "effective_from", "effective_to"]
+
+
+class RiskPointSerializer(serializers.ModelSerializer):
+    level = serializers.CharField(help_text="风险等级：高、中、低")
+    node_display = serializers.CharField(source="get_node_display")
+    responsible = serializers.CharField(source="responsible_id")
+    responsible_name = serializers.CharField(source="responsible.name")
+    supervisor = serializers.CharField(source="supervisor_id")
+    supervisor_name = serializers.CharField(source="supervisor.name")
+
+    class Meta:
+        model = RiskPoint
+        fields = ["position", "node", "node_display", "description", "level", "measures", "responsible",
+                  "responsible_name", "supervisor", "supervisor_name"]  # fmt: skip
+
+
+class ResponsibilityBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Responsibility
+        fields = ["code", "name"]
+
+
+class PowerSerializer(serializers.ModelSerializer):
+    category_name = serializers.CharField(source="category.name")
+    promised_limit = serializers.SerializerMethodField()
+    legal_limit = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Power
+        fields = ["code", "sequence", "name", "category", "category_name", "flow", "process_id", "legal_role",
+                  "handling_unit", "supervising_leader", "promised_limit", "legal_limit", "item_class",
+                  "ends_in_transfer", "collective_decisions", "risk_level", "is_active"]  # fmt: skip
+
+    @extend_schema_field(LimitSerializer)
+    def get_promised_limit(self, power: Power) -> dict[str, Any]:
+        return _limit(power.promised_limit_value, power.promised_limit_unit, power.promised_limit_note,
+                      power.get_promised_limit_unit_display())  # fmt: skip
+
+    @extend_schema_field(LimitSerializer)
+    def get_legal_limit(self, power: Power) -> dict[str, Any]:
+        return _limit(power.legal_limit_value, power.legal_limit_unit, power.legal_limit_note,
+                      power.get_legal_limit_unit_display() if power.legal_limit_unit else "")  # fmt: skip
+
+
+class PowerDetailSerializer(PowerSerializer):
+    supervision_phone = serializers.JSONField(source="supervision_phone_setting.value")
+    legal_bases = LegalBasisSerializer(many=True)
+    risk_points = RiskPointSerializer(many=True)
+    responsibilities = ResponsibilityBriefSerializer(many=True)
+
+    class Meta(PowerSerializer.Meta):
+        fields = PowerSerializer.Meta.fields + [
+            "implementing_subject", "authority_source", "fee_basis", "supervision_phone", "materials",
+            "collective_note", "notice", "separation_of_duties", "five_areas", "remarks", "conditions",
+            "result_document", "remedies", "violation", "penalty_kinds", "discretion_benchmarks", "procedures",
+            "coercion_measures", "demand_notice", "execution_method", "adjudication_scope", "suit_period",
+            "legal_bases", "risk_points", "responsibilities",
+        ]  # fmt: skip
+
+
+class ResponsibilitySerializer(serializers.ModelSerializer):
+    supervision_phone = serializers.JSONField(source="supervision_phone_setting.value")
+    powers = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Responsibility
+        fields = ["code", "sequence", "name", "responsible_unit", "legal_basis", "main_duties", "boundaries",
+                  "supervision_measures", "public_services", "accountability_cases", "accountability_basis",
+                  "supervision_phone", "powers"]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------
+# Organizations and process definitions
+# ------------------------------------------------------------------------------------------
+
+
+class OrganizationSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="county 县、township 乡、station 站所、village 村")
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Organization
+        fields = ["code", "name", "kind", "parent"]
+
+
+class DefinitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcessDefinition
+        fields = ["id", "process_id", "version", "name", "sha256", "spiff_version", "serializer_version",
+                  "is_current", "created_at"]  # fmt: skip
+
+
+class DefinitionTaskSerializer(serializers.Serializer):
+    bpmn_id = serializers.CharField()
+    name = serializers.CharField()
+    lane = serializers.CharField(allow_null=True)
+    form = serializers.CharField(allow_null=True)
+    process_id = serializers.CharField()
+
+
+class DefinitionDetailSerializer(DefinitionSerializer):
+    files = serializers.SerializerMethodField()
+    user_tasks = serializers.SerializerMethodField()
+
+    class Meta(DefinitionSerializer.Meta):
+        fields = DefinitionSerializer.Meta.fields + ["files", "user_tasks"]
+
+    def get_files(self, definition: ProcessDefinition) -> list[str]:
+        return sorted(definition.sources)
+
+    @extend_schema_field(DefinitionTaskSerializer(many=True))
+    def get_user_tasks(self, definition: ProcessDefinition) -> list[dict[str, Any]]:
+        parsed = self.context["parsed"]
+        return [{"bpmn_id": t.bpmn_id, "name": t.name, "lane": t.lane, "form": t.form, "process_id": t.process_id}
+                for t in parsed.user_tasks.values()]  # fmt: skip
+
+
+# ------------------------------------------------------------------------------------------
+# Cases and tasks
+# ------------------------------------------------------------------------------------------
+
+
+class WorkItemSerializer(serializers.ModelSerializer):
+    claimed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    light = serializers.SerializerMethodField()
+
+    class Meta:
+        model = WorkItem
+        fields = ["task_id", "bpmn_id", "name", "lane", "member", "mi_index", "form", "claimed_by", "created_at",
+                  "due_at", "escalation_level", "light"]  # fmt: skip
+
+    @extend_schema_field(serializers.ChoiceField(choices=LIGHT_CHOICES))
+    def get_light(self, item: WorkItem) -> str:
+        return selectors.light(due_at=item.due_at, legal_due_at=item.case.legal_due_at, now=self.context["now"])
+
+
+class CaseBriefSerializer(serializers.ModelSerializer):
+    power_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "power_code", "power_name", "status"]
+
+    def get_power_name(self, case: Case) -> str:
+        return self.context.get("power_names", {}).get(case.power_code, "")
+
+
+class InboxItemSerializer(WorkItemSerializer):
+    case = CaseBriefSerializer()
+
+    class Meta(WorkItemSerializer.Meta):
+        fields = WorkItemSerializer.Meta.fields + ["case"]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    power_name = serializers.SerializerMethodField()
+    process_id = serializers.CharField(source="definition.process_id")
+    definition_version = serializers.IntegerField(source="definition.version")
+    organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organization_name = serializers.CharField(source="organization.name")
+    handling_unit = serializers.CharField(source="handling_unit.name", default=None)
+    status_display = serializers.CharField(source="get_status_display")
+    started_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    paused = serializers.SerializerMethodField()
+    light = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "power_code", "power_name", "process_id", "definition_version", "organization",
+                  "organization_name", "handling_unit", "status", "status_display", "started_by", "started_at",
+                  "closed_at", "due_at", "legal_due_at", "paused", "light", "separate_filing"]  # fmt: skip
+
+    def get_power_name(self, case: Case) -> str:
+        return self.context.get("power_names", {}).get(case.power_code, "")
+
+    def get_paused(self, case: Case) -> bool:
+        return case.paused_since is not None
+
+    @extend_schema_field(serializers.ChoiceField(choices=LIGHT_CHOICES, allow_null=True))
+    def get_light(self, case: Case) -> str | None:
+        if case.status != Case.Status.RUNNING:
+            return None
+        return selectors.light(due_at=case.due_at, legal_due_at=case.legal_due_at, now=self.context["now"])
+
+
+class TimerSerializer(serializers.Serializer):
+    bpmn_id = serializers.CharField()
+    due_at = serializers.DateTimeField()
+
+
+class CaseDetailSerializer(CaseSerializer):
+    tasks = serializers.SerializerMethodField()
+    timers = serializers.SerializerMethodField()
+    start_data = serializers.SerializerMethodField()
+    events = serializers.IntegerField(source="last_sequence")
+
+    class Meta(CaseSerializer.Meta):
+        fields = CaseSerializer.Meta.fields + ["paused_since", "next_timer_due", "events", "tasks", "timers",
+                                               "start_data"]  # fmt: skip
+
+    @extend_schema_field(WorkItemSerializer(many=True))
+    def get_tasks(self, case: Case) -> list[dict[str, Any]]:
+        items = case.work_items.select_related("claimed_by", "case").order_by("created_at", "bpmn_id", "mi_index")
+        return WorkItemSerializer(items, many=True, context=self.context).data
+
+    @extend_schema_field(TimerSerializer(many=True))
+    def get_timers(self, case: Case) -> list[dict[str, Any]]:
+        return TimerSerializer(case.timers.filter(status="pending").order_by("due_at"), many=True).data
+
+    @extend_schema_field(OpenApiTypes.OBJECT)
+    def get_start_data(self, case: Case) -> dict[str, Any]:
+        event = case.audit_events.filter(kind=AuditEvent.Kind.CASE_STARTED).first()
+        return dict((event.payload or {}).get("data") or {}) if event else {}
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(help_text="case_started、task_claimed、task_unclaimed、task_completed、message_received、"
+                                           "timer_fired、case_cancelled、deadline_escalated、conflict_declared")
+    kind_display = serializers.CharField(source="get_kind_display")
+    actor = serializers.CharField(source="actor_name")
+    task_name = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AuditEvent
+        fields = ["sequence", "kind", "kind_display", "actor", "at", "bpmn_id", "mi_index", "task_name", "payload",
+                  "state_hash", "prev_hash", "hash"]  # fmt: skip
+
+    def get_task_name(self, event: AuditEvent) -> str:
+        info = self.context["user_tasks"].get(event.bpmn_id)
+        return info.name if info is not None else ""
+
+
+class ReplayReportSerializer(serializers.Serializer):
+    case_id = serializers.UUIDField()
+    reference = serializers.CharField()
+    ok = serializers.BooleanField(help_text=_("定义未变、审计链完整、每一步重放都得到记录的状态摘要"))
+    step = serializers.IntegerField(help_text=_("重放到的审计序号"))
+    events = serializers.IntegerField()
+    definition_intact = serializers.BooleanField()
+    chain = serializers.DictField()
+    divergence = serializers.DictField(allow_null=True)
+    status = serializers.CharField()
+    ready_tasks = serializers.ListField(child=serializers.DictField())
+    completed_tasks = serializers.ListField(child=serializers.DictField())
+    data = serializers.DictField()
+    node_states = serializers.DictField(child=serializers.CharField())
+
+
+class TaskFormSerializer(serializers.Serializer):
+    task_id = serializers.UUIDField()
+    bpmn_id = serializers.CharField()
+    name = serializers.CharField()
+    lane = serializers.CharField()
+    form = serializers.CharField(allow_null=True)
+    schema = serializers.DictField(allow_null=True, help_text=_("JSON Schema（Draft 2020-12）"))
+
+
+# ------------------------------------------------------------------------------------------
+# Public participation and oversight
+# ------------------------------------------------------------------------------------------
+
+
+class NoticeSerializer(serializers.Serializer):
+    case_id = serializers.UUIDField(source="case.pk")
+    reference = serializers.CharField(source="case.reference")
+    power_code = serializers.CharField(source="case.power_code")
+    power_name = serializers.SerializerMethodField()
+    handling_unit = serializers.CharField(source="case.handling_unit.name", default=None)
+    applicant = serializers.CharField()
+    title = serializers.CharField()
+    place = serializers.CharField()
+    content = serializers.CharField()
+    notice_start = serializers.DateTimeField(allow_null=True)
+    notice_end = serializers.DateTimeField()
+    objection_channel = serializers.CharField()
+
+    def get_power_name(self, notice) -> str:
+        return self.context.get("power_names", {}).get(notice.case.power_code, "")
+
+
+class ObjectionReceiptSerializer(serializers.ModelSerializer):
+    """For the discipline inspector: with the objector's identity."""
+
+    case = serializers.UUIDField(source="case_id")
+    case_reference = serializers.CharField(source="case.reference")
+
+    class Meta:
+        model = ObjectionReceipt
+        fields = ["number", "case", "case_reference", "content", "evidence", "objector_name", "objector_contact",
+                  "received_at", "audit_sequence"]  # fmt: skip
+
+
+class ComplaintSerializer(serializers.ModelSerializer):
+    """Without the complainant's identity (leaders)."""
+
+    case_reference = serializers.CharField(source="case.reference", default=None)
+    status = serializers.CharField(help_text="registered 已登记、replied 已答复")
+    handled_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Complaint
+        fields = ["id", "number", "kind", "subject", "content", "case_reference", "status", "received_at",
+                  "reply_due_at", "finding", "reply", "handled_by", "replied_at"]  # fmt: skip
+
+
+class ComplaintWithIdentitySerializer(ComplaintSerializer):
+    """For the discipline inspector only."""
+
+    class Meta(ComplaintSerializer.Meta):
+        fields = ComplaintSerializer.Meta.fields + ["complainant_name", "complainant_contact"]
+
+
+class ReceiptSerializer(serializers.Serializer):
+    number = serializers.CharField()
+    kind = serializers.CharField(help_text="objection 异议、complaint 投诉、report 举报")
+    received_at = serializers.DateTimeField()
+    status = serializers.CharField()
+    case_reference = serializers.CharField()
+    reply = serializers.CharField()
+    replied_at = serializers.DateTimeField(allow_null=True)
+
+
+class AccountabilityRecordSerializer(serializers.ModelSerializer):
+    case = serializers.UUIDField(source="case_id")
+    case_reference = serializers.CharField(source="case.reference")
+    kind = serializers.CharField(help_text="overdue 超时、long_delay 久拖不办")
+    kind_display = serializers.CharField(source="get_kind_display")
+
+    class Meta:
+        model = AccountabilityRecord
+        fields = ["id", "case", "case_reference", "kind", "kind_display", "level", "bpmn_id", "task_name",
+                  "responsibility_code", "handler_name", "station_head_name", "notified", "due_at",
+                  "created_at"]  # fmt: skip
+
+
+class AssignmentSerializer(serializers.Serializer):
+    position = serializers.CharField(source="position.code")
+    position_name = serializers.CharField(source="position.name")
+    organization = serializers.CharField(source="organization.code")
+    organization_name = serializers.CharField(source="organization.name")
+    areas = serializers.ListField(child=serializers.CharField())
+
+
+class MeSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    name = serializers.CharField()
+    assignments = AssignmentSerializer(many=True)

@@ -1,0 +1,77 @@
+"""What every view shares: parsers, the position check, the request clock, pagination, context."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+from rest_framework.generics import ListAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from api.access import PositionPermission
+from api.parsers import SafeJSONParser
+from processes.models import Power
+
+PARSERS = [SafeJSONParser, FormParser, MultiPartParser]
+
+
+def power_names() -> dict[str, str]:
+    return dict(Power.objects.values_list("code", "name"))
+
+
+class _Context:
+    """Serializer context with the request's clock and the power names (one query)."""
+
+    def _context(self) -> dict[str, Any]:
+        context = getattr(self, "_api_context", None)
+        if context is None:
+            context = {"now": timezone.now(), "power_names": power_names()}
+            self._api_context = context
+        return context
+
+    @property
+    def now(self) -> datetime:
+        return self._context()["now"]
+
+
+class StaffView(_Context, APIView):
+    """Logged-in staff; `required_positions` names the positions per method (None: any position)."""
+
+    parser_classes = PARSERS
+    permission_classes = [PositionPermission]
+    required_positions: dict[str, frozenset[str] | None] = {"GET": None}
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {**self._context(), "request": self.request, **extra}
+
+
+class StaffListView(_Context, ListAPIView):
+    parser_classes = PARSERS
+    permission_classes = [PositionPermission]
+    required_positions: dict[str, frozenset[str] | None] = {"GET": None}
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), **self._context()}
+
+
+class PublicView(_Context, APIView):
+    """No login, no session (so no CSRF token needed): the public's endpoints."""
+
+    parser_classes = PARSERS
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def context(self, **extra: Any) -> dict[str, Any]:
+        return {**self._context(), "request": self.request, **extra}
+
+
+class PublicListView(_Context, ListAPIView):
+    parser_classes = PARSERS
+    permission_classes = [AllowAny]
+    authentication_classes: list = []
+
+    def get_serializer_context(self) -> dict[str, Any]:
+        return {**super().get_serializer_context(), **self._context()}

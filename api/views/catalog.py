@@ -1,0 +1,162 @@
+"""The power list and responsibility list (public by law), process definitions, organizations, me."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from api import serializers as out
+from api.access import scope_of
+from api.charts import main_file
+from api.views.base import PublicListView, PublicView, StaffListView, StaffView
+from engine.models import Organization, ProcessDefinition
+from engine.services import parsed_definition
+from processes.models import Category, Power, Responsibility
+
+
+class CategoryListView(PublicListView):
+    """权力类别（无需登录）。"""
+
+    serializer_class = out.CategorySerializer
+    pagination_class = None
+    queryset = Category.objects.order_by("order", "code")
+
+
+class PowerFilter(serializers.Serializer):
+    category = serializers.SlugField(required=False, max_length=8, help_text="类别编码，如 JF")
+    q = serializers.CharField(required=False, max_length=100, help_text="名称或编码包含的文字")
+
+
+@extend_schema(parameters=[PowerFilter])
+class PowerListView(PublicListView):
+    """权力清单：现行有效的权力（无需登录，清单依法公开）。"""
+
+    serializer_class = out.PowerSerializer
+
+    def get_queryset(self):
+        params = PowerFilter(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        powers = Power.objects.active().select_related("category").order_by("sequence", "code")
+        if "category" in params.validated_data:
+            powers = powers.filter(category__code__iexact=params.validated_data["category"])
+        if params.validated_data.get("q"):
+            text = params.validated_data["q"]
+            powers = powers.filter(Q(name__icontains=text) | Q(code__icontains=text))
+        return powers
+
+
+class PowerDetailView(PublicView):
+    """一项权力：实施依据、时限、廉政风险点、对应责任事项（无需登录）。"""
+
+    @extend_schema(responses=out.PowerDetailSerializer)
+    def get(self, request, code: str):
+        query = Power.objects.active().select_related("category", "supervision_phone_setting").prefetch_related(
+            "legal_bases", "risk_points__responsible", "risk_points__supervisor", "responsibilities"
+        )
+        power = get_object_or_404(query, code__iexact=code)
+        return Response(out.PowerDetailSerializer(power, context=self.context()).data)
+
+
+class ResponsibilityListView(PublicListView):
+    """责任清单（无需登录）。"""
+
+    serializer_class = out.ResponsibilitySerializer
+    queryset = (Responsibility.objects.select_related("supervision_phone_setting").prefetch_related("powers")
+                .order_by("sequence", "code"))  # fmt: skip
+
+
+class ResponsibilityDetailView(PublicView):
+    """一项责任事项（无需登录）。"""
+
+    @extend_schema(responses=out.ResponsibilitySerializer)
+    def get(self, request, code: str):
+        query = Responsibility.objects.select_related("supervision_phone_setting").prefetch_related("powers")
+        responsibility = get_object_or_404(query, code__iexact=code)
+        return Response(out.ResponsibilitySerializer(responsibility, context=self.context()).data)
+
+
+class DefinitionFilter(serializers.Serializer):
+    process_id = serializers.SlugField(required=False, max_length=100)
+    current = serializers.BooleanField(required=False, allow_null=True, default=None,
+                                       help_text="true：只列现行版本")  # fmt: skip
+
+
+@extend_schema(parameters=[DefinitionFilter])
+class DefinitionListView(StaffListView):
+    """流程定义的各个版本。"""
+
+    serializer_class = out.DefinitionSerializer
+
+    def get_queryset(self):
+        params = DefinitionFilter(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
+        definitions = ProcessDefinition.objects.defer("sources").order_by("process_id", "-version")
+        if params.validated_data.get("process_id"):
+            definitions = definitions.filter(process_id=params.validated_data["process_id"])
+        if params.validated_data.get("current") is not None:
+            definitions = definitions.filter(is_current=params.validated_data["current"])
+        return definitions
+
+
+class DefinitionDetailView(StaffView):
+    """一个流程版本：源文件清单与人工任务（泳道、表单）。"""
+
+    @extend_schema(responses=out.DefinitionDetailSerializer)
+    def get(self, request, definition_id: int):
+        definition = get_object_or_404(ProcessDefinition, pk=definition_id)
+        context = self.context(parsed=parsed_definition(definition))
+        return Response(out.DefinitionDetailSerializer(definition, context=context).data)
+
+
+class DefinitionFileQuery(serializers.Serializer):
+    file = serializers.CharField(required=False, max_length=200, help_text="源文件名；缺省为主流程 BPMN 文件")
+
+
+class DefinitionBpmnView(StaffView):
+    """下载流程定义的 BPMN XML（或其调用的环节、表单文件）。"""
+
+    @extend_schema(parameters=[DefinitionFileQuery],
+                   responses={(200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY),
+                              (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT)})  # fmt: skip
+    def get(self, request, definition_id: int):
+        definition = get_object_or_404(ProcessDefinition, pk=definition_id)
+        params = DefinitionFileQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        name = params.validated_data.get("file") or main_file(definition)
+        if name not in definition.sources:
+            raise NotFound(_("没有源文件 %(name)s") % {"name": name})
+        content_type = "application/json" if name.endswith(".json") else "application/xml"
+        response = HttpResponse(definition.sources[name].encode("utf-8"), content_type=f"{content_type}; charset=utf-8")
+        filename = f"{definition.process_id}-v{definition.version}-{name.rsplit('/', 1)[-1]}"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
+
+
+class OrganizationListView(StaffListView):
+    """组织：县、乡、站所、村。"""
+
+    serializer_class = out.OrganizationSerializer
+    pagination_class = None
+    queryset = Organization.objects.select_related("parent").order_by("code")
+
+
+class MeView(StaffView):
+    """当前用户与其岗位（任何已登录用户）。"""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=out.MeSerializer)
+    def get(self, request):
+        user = request.user
+        data = {"username": user.get_username(), "name": user.get_full_name(),
+                "assignments": scope_of(user).assignments}  # fmt: skip
+        return Response(out.MeSerializer(data).data)
+

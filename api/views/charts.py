@@ -1,0 +1,82 @@
+"""Flowcharts: the wall posters of a power (public) and the live chart of a case (staff)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import NotFound
+from rest_framework.renderers import JSONRenderer
+
+from api import access, charts
+from api.renderers import PDFRenderer, PNGRenderer, SVGRenderer
+from api.views.base import PublicView, StaffView
+from processes.models import Power
+
+BINARY = OpenApiResponse(OpenApiTypes.BINARY)
+
+
+class PosterQuery(serializers.Serializer):
+    paper = serializers.ChoiceField(choices=["A3", "A4"], default="A3", help_text="纸张（竖版）")
+
+
+def _file(content: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=charts.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+class _PosterView(PublicView):
+    kind = "flow"
+    renderer_classes = [JSONRenderer, SVGRenderer, PDFRenderer, PNGRenderer]
+
+    def get(self, request, code: str, fmt: str):
+        params = PosterQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        power = get_object_or_404(Power.objects.active().select_related("category", "supervision_phone_setting"),
+                                  code__iexact=code)  # fmt: skip
+        if self.kind == "risk" and not power.risk_points.exists():
+            raise NotFound(_("该权力没有廉政风险点，无风险防控图"))
+        public_url = request.build_absolute_uri(f"/api/powers/{power.code}/")
+        content = charts.render_poster(power, kind=self.kind, fmt=fmt, paper=params.validated_data["paper"],
+                                       public_url=public_url)  # fmt: skip
+        return _file(content, fmt, f"{power.code}-{self.kind}-{params.validated_data['paper']}.{fmt}")
+
+
+@extend_schema(parameters=[PosterQuery], responses={
+    (200, "image/svg+xml"): BINARY, (200, "application/pdf"): BINARY, (200, "image/png"): BINARY})  # fmt: skip
+class PowerPosterView(_PosterView):
+    """权力运行流程图（上墙海报，SVG、PDF 或 PNG；无需登录）。"""
+
+    kind = "flow"
+
+
+@extend_schema(parameters=[PosterQuery], responses={
+    (200, "image/svg+xml"): BINARY, (200, "application/pdf"): BINARY, (200, "image/png"): BINARY})  # fmt: skip
+class PowerRiskMapView(_PosterView):
+    """廉政风险防控图（SVG、PDF 或 PNG；无需登录）。"""
+
+    kind = "risk"
+
+
+class CaseChartQuery(serializers.Serializer):
+    expand = serializers.BooleanField(default=False, help_text="展开调用的环节（受理、审核、集体决策等）")
+
+
+class CaseChartView(StaffView):
+    """案件的实时流程图（SVG）：已办绿色、当前橙色、未办灰色，依据审计记录重放得到。"""
+
+    renderer_classes = [JSONRenderer, SVGRenderer]
+
+    @extend_schema(parameters=[CaseChartQuery], responses={(200, "image/svg+xml"): BINARY})
+    def get(self, request, case_id: UUID):
+        params = CaseChartQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        case = access.get_visible_case(request.user, case_id)
+        content = charts.render_case_chart(case, expand=params.validated_data["expand"])
+        return _file(content, "svg", f"{case.reference}.svg")
