@@ -20,6 +20,14 @@ def sample_sources() -> dict[str, str]:
 
 
 @pytest.fixture
+def sample_definition(db):
+    from engine import services
+
+    definition, _ = services.register_definition(process_id="sample_approval", sources=sample_sources())
+    return definition
+
+
+@pytest.fixture
 def t0() -> datetime:
     return datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
 
@@ -82,7 +90,7 @@ def pytest_collection_modifyitems(config, items):
     """`postgres_only` tests need real row locks; they run in the PostgreSQL half of `make test`."""
     from django.conf import settings
 
-    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    if not settings.configured or settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
         return
     skip = pytest.mark.skip(reason="needs PostgreSQL row locks; runs in the PostgreSQL half of make test")
     for item in items:

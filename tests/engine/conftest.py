@@ -8,15 +8,8 @@ import pytest
 
 from engine import services
 from engine.models import Case, WorkItem
-from tests.conftest import sample_sources
 
 MEMBERS = ["alice", "bob", "carol"]
-
-
-@pytest.fixture
-def sample_definition(db):
-    definition, _ = services.register_definition(process_id="sample_approval", sources=sample_sources())
-    return definition
 
 
 def task_id(case: Case, bpmn_id: str, mi_index: str | None = None):

@@ -1,0 +1,138 @@
+"""The two charts of a power from the catalog: 权力运行流程图 (poster) and 廉政风险防控图 (risk map).
+
+Builds the pure `diagrams` inputs (PowerSheet, RiskPoint, BPMN models) from the catalog rows and
+the power's current process definition, so the command line and the API draw the same thing.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from diagrams import BpmnModel, PowerSheet, RiskPoint, build_flow_poster, build_risk_map, parse_bpmn
+from diagrams.poster import Poster
+from engine.models import ProcessDefinition
+from processes.models import Position, Power, TownshipSetting
+
+logger = logging.getLogger(__name__)
+
+POSTER, RISK = "poster", "risk"
+KINDS = (POSTER, RISK)
+PAPERS = ("A3", "A4")
+FORMATS = ("pdf", "svg", "png")
+UNIT_TEXT = {"working_day": "个工作日", "calendar_day": "日"}
+THIRTY_DAY_REMEDY = "当事人对处理决定不服的，可以自接到处理决定通知之日起 30 日内向人民法院提起诉讼。"
+
+
+@dataclass(frozen=True)
+class PowerCharts:
+    """Everything needed to draw a power's charts."""
+
+    power: Power
+    definition: ProcessDefinition
+    sheet: PowerSheet
+    model: BpmnModel
+    called_models: dict[str, BpmnModel]
+    risks: tuple[RiskPoint, ...]
+    position_names: dict[str, str]
+
+    def build(self, kind: str, *, paper: str = "A3") -> Poster:
+        options: dict[str, Any] = {"paper": paper, "process_id": self.definition.process_id,
+                                   "position_names": self.position_names}  # fmt: skip
+        if kind == RISK:
+            return build_risk_map(self.sheet, self.model, self.risks, **options)
+        return build_flow_poster(self.sheet, self.model, **options)
+
+
+def _setting(key: str, default: str = "") -> str:
+    row = TownshipSetting.objects.filter(key=key).first()
+    return str(row.value) if row is not None else default
+
+
+def _limit(value: int | None, unit: str, note: str) -> str:
+    if value is None:
+        return note or "无统一时限"
+    if value == 0:
+        return "即时办结"
+    return f"{value}{UNIT_TEXT.get(unit, '日')}"
+
+
+def power_sheet(power: Power, definition: ProcessDefinition, *, public_base: str = "") -> PowerSheet:
+    township = _setting("township_name", "示范乡")
+    bases = [f"《{b.law}》{b.article}".strip() for b in power.legal_bases.order_by("position")
+             if b.effective_to is None]  # fmt: skip
+    remedy = THIRTY_DAY_REMEDY if power.category.code == "CJ" else None
+    extra = {"remedy": remedy} if remedy else {}
+    return PowerSheet(
+        township=township, code=power.code, name=power.name, category=power.category.name,
+        legal_bases=tuple(bases), implementing_subject=power.implementing_subject, handling_unit=power.handling_unit,
+        supervising_leader=power.supervising_leader,
+        legal_limit=_limit(power.legal_limit_value, power.legal_limit_unit, power.legal_limit_note),
+        promised_limit=_limit(power.promised_limit_value, power.promised_limit_unit, power.promised_limit_note),
+        fee=power.fee_basis or "不收费", materials=tuple(power.materials or ()),
+        supervision_phone=str(power.supervision_phone_setting.value), complaint_phone=_setting("complaint_phone"),
+        issue_date=definition.created_at.date(), version=f"V{definition.version}",
+        public_url=f"{public_base.rstrip('/')}/api/powers/{power.code}/" if public_base else f"/api/powers/{power.code}/",
+        **extra,
+    )  # fmt: skip
+
+
+def power_charts(power: Power, *, public_base: str = "") -> PowerCharts:
+    """The charts of a power on its current process definition."""
+    definition = ProcessDefinition.objects.get(process_id=power.process_id, is_current=True)
+    models = {}
+    for name, text in sorted(definition.sources.items()):
+        if name.endswith(".bpmn"):
+            parsed = parse_bpmn(text)
+            for process in parsed.processes:
+                models[process.id] = parsed
+    model = models[definition.process_id]
+    drawn = {node.id for node in model.process(definition.process_id).nodes}
+    positions = dict(Position.objects.values_list("code", "name"))
+    risks = []
+    for risk in power.risk_points.order_by("position"):
+        if risk.node not in drawn:
+            logger.warning("%s: risk point on %s, which the flow does not draw", power.code, risk.node)
+            continue
+        risks.append(RiskPoint(node_id=risk.node, description=risk.description, level=risk.level,
+                               measures=tuple(risk.measures or ()), responsible=positions.get(risk.responsible_id, ""),
+                               supervisor=positions.get(risk.supervisor_id, "")))  # fmt: skip
+    return PowerCharts(
+        power=power, definition=definition, sheet=power_sheet(power, definition, public_base=public_base), model=model,
+        called_models={k: v for k, v in models.items() if k != definition.process_id}, risks=tuple(risks),
+        position_names=positions,
+    )  # fmt: skip
+
+
+def case_chart(case: Any, *, step: int | None = None, fmt: str = "svg") -> bytes:
+    """The live chart of a case (done / current / pending, executed path), or as of a replay step.
+
+    The live chart reads the stored snapshot; a step is obtained by replaying the audit trail.
+    """
+    from diagrams import CaseOverlay, render, to_digraph
+    from engine import bpmn, services
+    from engine.models import AuditEvent
+    from engine.replay import replay_case
+
+    definition = case.definition
+    if step is None:
+        states = bpmn.node_states(bpmn.loads(case.workflow_json, services.parsed_definition(definition)))
+        events = case.audit_events.all()
+    else:
+        states = replay_case(case, upto=step).node_states
+        events = case.audit_events.filter(sequence__lte=step)
+    path = list(events.filter(kind=AuditEvent.Kind.TASK_COMPLETED).order_by("sequence").values_list("bpmn_id", flat=True))
+    models = {}
+    for name, text in sorted(definition.sources.items()):
+        if name.endswith(".bpmn"):
+            parsed = parse_bpmn(text)
+            models.update({p.id: parsed for p in parsed.processes})
+    model = models[definition.process_id]
+    overlay = CaseOverlay.build(
+        completed=[k for k, v in states.items() if v == "completed"],
+        current=[k for k, v in states.items() if v == "current"],
+        pending=[k for k, v in states.items() if v == "pending"],
+        path=path,
+    )
+    return render(to_digraph(model, process_id=definition.process_id, overlay=overlay), fmt)
