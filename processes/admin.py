@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from processes.catalog_data import ALL_DETAIL_FIELDS
 from processes.models import Category, LegalBasis, Position, Power, Responsibility, RiskPoint, TownshipSetting
 
 
@@ -119,20 +120,7 @@ class PowerAdmin(admin.ModelAdmin):
         (
             _("分表"),
             {
-                "fields": [
-                    "conditions",
-                    "result_document",
-                    "remedies",
-                    "violation",
-                    "penalty_kinds",
-                    "discretion_benchmarks",
-                    "procedures",
-                    "coercion_measures",
-                    "demand_notice",
-                    "execution_method",
-                    "adjudication_scope",
-                    "suit_period",
-                ]
+                "fields": list(ALL_DETAIL_FIELDS)
             },
         ),
         (
