@@ -130,9 +130,9 @@ class CancelCaseView(StaffView):
 
     @extend_schema(request=CancelCaseInputSerializer, responses=out.CaseDetailSerializer)
     def post(self, request, case_id: UUID):
+        case = access.get_visible_case(request.user, case_id)
         payload = self.CancelCaseInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        case = access.get_visible_case(request.user, case_id)
         services.cancel_case(case.pk, actor=request.user, reason=payload.validated_data["reason"], now=self.now)
         case = access.get_visible_case(request.user, case_id)
         return Response(out.CaseDetailSerializer(case, context=self.context()).data)
@@ -161,9 +161,9 @@ class ReplayCaseView(StaffView):
 
     @extend_schema(parameters=[ReplayQuery], responses=out.ReplayReportSerializer)
     def get(self, request, case_id: UUID):
+        case = access.get_visible_case(request.user, case_id)
         params = ReplayQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
-        case = access.get_visible_case(request.user, case_id)
         report = replay_case(case, upto=params.validated_data.get("step"))
         return Response(out.ReplayReportSerializer(report.as_dict()).data)
 

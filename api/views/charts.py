@@ -75,8 +75,8 @@ class CaseChartView(StaffView):
 
     @extend_schema(parameters=[CaseChartQuery], responses={(200, "image/svg+xml"): BINARY})
     def get(self, request, case_id: UUID):
+        case = access.get_visible_case(request.user, case_id)
         params = CaseChartQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
-        case = access.get_visible_case(request.user, case_id)
         content = charts.render_case_chart(case, expand=params.validated_data["expand"])
         return _file(content, "svg", f"{case.reference}.svg")

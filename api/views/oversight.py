@@ -75,9 +75,9 @@ class ReplyComplaintView(StaffView):
 
     @extend_schema(request=ReplyComplaintInputSerializer, responses=out.ComplaintWithIdentitySerializer)
     def post(self, request, complaint_id: int):
+        complaint = _get_complaint(request.user, complaint_id)
         payload = self.ReplyComplaintInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        complaint = _get_complaint(request.user, complaint_id)
         complaint = public.reply_complaint(complaint.pk, actor=request.user, now=self.now, **payload.validated_data)
         return Response(_complaint_body(request.user, complaint))
 

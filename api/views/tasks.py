@@ -62,9 +62,9 @@ class CompleteTaskView(_TaskAction):
 
     @extend_schema(request=CompleteTaskInputSerializer, responses=out.CaseDetailSerializer)
     def post(self, request, case_id: UUID, task_id: UUID):
+        case = access.get_visible_case(request.user, case_id)
         payload = self.CompleteTaskInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        case = access.get_visible_case(request.user, case_id)
         services.complete_task(case.pk, task_id=task_id, actor=request.user, data=payload.validated_data["data"],
                                now=self.now)  # fmt: skip
         return self.respond(case_id)
