@@ -92,10 +92,12 @@ except NameError:
 correction_rounds = len(correction_notices)
 """)
     p.user("register_application", "登记申请（首问负责）", L, "acceptance_register", time_limit="1WD", duty="accept",
+           documents="申请登记表",
            doc="首问负责人如实登记申请人、事项和收到的材料。")
     p.user("check_materials", "材料审查", L, "acceptance_check", time_limit="1WD", duty="accept")
     p.gateway("gw_materials", "材料齐全、符合条件？", L)
     p.user("one_time_notice", "一次性告知补正", L, "acceptance_correction_notice", time_limit="5D", duty="accept",
+           documents="一次性告知书",
            doc="5日内一次性书面告知需补正的全部材料；逾期不告知的，自收到材料之日起即为受理。")
     p.script("log_correction", "记录补正告知", L, """
 correction_notices = correction_notices + [{'missing_items': missing_items, 'notice_date': notice_date,
@@ -103,9 +105,11 @@ correction_notices = correction_notices + [{'missing_items': missing_items, 'not
 correction_rounds = len(correction_notices)
 """)
     p.user("resubmission", "接收补正材料", L, "acceptance_resubmission", duty="accept")
-    p.user("non_acceptance", "不予受理（书面说明理由）", L, "acceptance_refusal", time_limit="1WD", duty="accept")
+    p.user("non_acceptance", "不予受理（书面说明理由）", L, "acceptance_refusal", time_limit="1WD", duty="accept",
+           documents="不予受理通知书")
     p.script("mark_not_accepted", "不予受理", L, "accepted = False")
-    p.user("issue_receipt", "出具受理回执", L, "acceptance_receipt", time_limit="1WD", duty="accept")
+    p.user("issue_receipt", "出具受理回执", L, "acceptance_receipt", time_limit="1WD", duty="accept",
+           documents="受理回执")
     p.script("mark_accepted", "已受理", L, "accepted = True")
     p.end("acc_accepted", "已受理", L)
     p.end("acc_not_accepted", "不予受理", L)
@@ -129,14 +133,16 @@ try:
 except NameError:
     review_rounds = 0
 """)
-    p.user("handler_review", "经办人初审", "handler", "review_handler", time_limit="3WD", duty="review")
+    p.user("handler_review", "经办人初审", "handler", "review_handler", time_limit="3WD", duty="review",
+           documents="审核审批表")
     p.gateway("gw_handler", "经办人意见", "handler")
     p.user("collect_supplement", "接收补充材料", "window_clerk", "review_supplement", duty="accept")
     p.user("station_head_review", "站所负责人审核", "station_head", "review_station_head", time_limit="2WD",
-           duty="review")
+           duty="review", documents="审核审批表")
     p.gateway("gw_station_head", "站所负责人意见", "station_head")
     # the deputy signs off (签批): the approving duty, so he must not have reviewed at a lower level
-    p.user("deputy_review", "分管领导审核签批", "deputy", "review_deputy", time_limit="2WD", duty="approve")
+    p.user("deputy_review", "分管领导审核签批", "deputy", "review_deputy", time_limit="2WD", duty="approve",
+           documents="审核审批表")
     p.gateway("gw_deputy", "分管领导意见", "deputy")
     p.script("conclude_review", "形成审核结论", "deputy", """
 review_rounds = review_rounds + 1
@@ -232,7 +238,8 @@ def block_collective_decision() -> Process:
                 _doc("block_collective_decision"))  # fmt: skip
     p.start("cd_start", "提交集体研究", "recorder")
     p.script("cd_init", "会议规则", "recorder", RULE_DEFAULTS)
-    p.user("meeting_attendance", "会议签到（应到、实到、缺席、回避）", "recorder", "meeting_attendance")
+    p.user("meeting_attendance", "会议签到（应到、实到、缺席、回避）", "recorder", "meeting_attendance",
+           documents="会议签到表")
     p.script("check_quorum", "核对法定人数", "recorder", QUORUM_SCRIPT)
     p.gateway("gw_quorum", "达到法定人数？", "recorder")
     p.user("reschedule_meeting", "改期召开", "recorder", "meeting_reschedule")
@@ -244,7 +251,7 @@ def block_collective_decision() -> Process:
     p.gateway("gw_chief_reason", "与多数意见不同且未说明理由？", "chief")
     p.script("require_chief_reason", "要求说明理由", "chief", "chief_reason_required = True")
     p.script("tally_votes", "计票（以应到会人数为基数）", "chief", TALLY_SCRIPT)
-    p.user("record_minutes", "会议记录", "recorder", "meeting_minutes",
+    p.user("record_minutes", "会议记录", "recorder", "meeting_minutes", documents="会议记录、会议纪要",
            doc="如实记录时间、地点、主持人、出席/缺席/列席、记录人、议题、各成员意见、不同意见、表决结果和决定。")
     p.script("check_minutes", "核对会议记录", "recorder", MINUTES_CHECK)
     p.gateway("gw_minutes", "记录完整？", "recorder")
@@ -276,7 +283,7 @@ def block_minutes_signing() -> Process:
     p = Process("block_minutes_signing", "会议记录签字", ["committee_member"], _doc("block_minutes_signing"))
     L = "committee_member"
     p.start("sign_start", "记录完成", L)
-    p.user("sign_minutes", "审阅记录并签字", L, "minutes_signature",
+    p.user("sign_minutes", "审阅记录并签字", L, "minutes_signature", documents="会议记录签字页",
            mi={"input": "signatories", "output": "signatures", "item": "member", "output_item": "signature"})
     p.end("sign_end", "签字完成", L)
     p.chain("sign_start", "sign_minutes", "sign_end")
@@ -287,7 +294,7 @@ def block_public_notice() -> Process:
     p = Process("block_public_notice", "公示（张贴、公示期）", ["handler"], _doc("block_public_notice"))
     L = "handler"
     p.start("pn_start", "开始公示", L)
-    p.user("post_notice", "张贴公示并拍照留档", L, "notice_post", time_limit="1WD")
+    p.user("post_notice", "张贴公示并拍照留档", L, "notice_post", time_limit="1WD", documents="公示、公示照片")
     p.script("open_notice", "公示期开始", L, """
 try:
     notice_history
@@ -327,6 +334,7 @@ def block_village_evaluation() -> Process:
     L = "village_committee"
     p.start("ve_start", "提请村级评议", L)
     p.user("village_meeting", "召开评议会议并记录", L, "village_evaluation", time_limit="5WD",
+           documents="民主评议记录、签字表",
            doc="法定人数到会、乡镇干部到场、评议结果当场公布、参会人员签字。")
     p.script("tally_village", "统计到会与表决", L, VILLAGE_TALLY)
     p.gateway("gw_village_valid", "到会人数达到、数据无误？", L)
@@ -341,7 +349,7 @@ def block_filing() -> Process:
     p = Process("block_filing", "立卷归档", ["archivist"], _doc("block_filing"))
     L = "archivist"
     p.start("fi_start", "办结", L)
-    p.user("archive_case", "立卷归档", L, "filing_archive", time_limit="5WD")
+    p.user("archive_case", "立卷归档", L, "filing_archive", time_limit="5WD", documents="卷内目录、备考表")
     p.end("fi_end", "已归档", L)
     p.chain("fi_start", "archive_case", "fi_end")
     return p

@@ -111,16 +111,17 @@ class Container:
     def user(
         self, id: str, name: str, lane: str, form: str, *, time_limit: str | None = None,
         tags: Iterable[str] = (), duty: str | None = None, mi: dict | None = None, doc: str | None = None,
+        documents: str | None = None,
     ) -> Node:  # fmt: skip
         props = {"form": form, "time_limit": time_limit, "tags": ",".join(tags) or None, "duty": duty,
-                 "mi": mi, "doc": doc}  # fmt: skip
+                 "mi": mi, "doc": doc, "documents": documents}  # fmt: skip
         return self._add(Node(id, "user", name, lane, props))
 
     def script(self, id: str, name: str, lane: str, script: str) -> Node:
         return self._add(Node(id, "script", name, lane, {"script": script.strip("\n")}))
 
-    def call(self, id: str, name: str, lane: str, called: str) -> Node:
-        return self._add(Node(id, "call", name, lane, {"called": called}))
+    def call(self, id: str, name: str, lane: str, called: str, *, documents: str | None = None) -> Node:
+        return self._add(Node(id, "call", name, lane, {"called": called, "documents": documents}))
 
     def gateway(self, id: str, name: str, lane: str, default: str | None = None) -> Node:
         return self._add(Node(id, "gateway", name, lane, {"default": default}))
@@ -285,12 +286,15 @@ class Process(Container):
             el.set("triggeredByEvent", "true")
         if node.kind == "script":
             el.set("scriptFormat", "python")
-        if node.kind == "user":
-            if p.get("doc"):
-                etree.SubElement(el, _q(BPMN, "documentation")).text = p["doc"]
+        if node.kind == "user" and p.get("doc"):
+            etree.SubElement(el, _q(BPMN, "documentation")).text = p["doc"]
+        # spiffworkflow:properties: form/time_limit/tags/duty (docs/bpmn-conventions.md) and the
+        # documents (文书) the wall poster prints under the step
+        keys = ("form", "time_limit", "tags", "duty", "documents") if node.kind == "user" else ("documents",)
+        if node.kind in ("user", "call") and any(p.get(k) for k in keys):
             ext = etree.SubElement(el, _q(BPMN, "extensionElements"))
             props = etree.SubElement(ext, _q(SPIFF, "properties"))
-            for key in ("form", "time_limit", "tags", "duty"):
+            for key in keys:
                 if p.get(key):
                     etree.SubElement(props, _q(SPIFF, "property"), name=key, value=p[key])
         for fid in node.incoming:

@@ -123,6 +123,12 @@ REJECTION_NAMES = {
     "mediation": "书面告知终止调解理由", "audit": "书面告知不予立项理由",
 }  # fmt: skip
 
+# the documents (文书) of each stage block, printed on the wall poster under the step
+CALL_DOCUMENTS = {
+    "block_acceptance": "受理回执、一次性告知书", "block_review": "审核审批表",
+    "block_village_evaluation": "民主评议记录", "block_collective_decision": "会议记录、会议纪要",
+    "block_public_notice": "公示、公示照片", "block_filing": "卷内目录",
+}  # fmt: skip
 CONCLUDE_APPROVED = "approved = True\noutcome = 'approved'"
 CONCLUDE_REJECTED = "approved = False\noutcome = 'rejected'"
 EXECUTION_TIME_CHECK = """
@@ -141,7 +147,7 @@ class Builder:
         self.pending: list[tuple[str, str | None, str | None, bool]] = []
         p = self.p
         p.start("start", START_NAMES.get(spec.flow, "申请人提出申请"), self._first_lane())
-        p.script("init_case", "立案登记", self._first_lane(), _init_script(spec))
+        p.script("init_case", "开始办理", self._first_lane(), _init_script(spec))
         p.flow("start", "init_case")
         self.pending = [("init_case", None, None, False)]
         # the tail shared by both outcomes: conclude, file, end
@@ -172,13 +178,14 @@ class Builder:
         return self.to(id)
 
     def call(self, id: str, name: str, lane: str, block: str) -> str:
-        self.p.call(id, name, lane, block)
+        self.p.call(id, name, lane, block, documents=CALL_DOCUMENTS.get(block))
         return self.to(id)
 
     def rejection(self) -> str:
         if "written_rejection" not in self.p.nodes:
             self.p.user("written_rejection", REJECTION_NAMES[self.spec.flow], "handler", "rejection_notice",
-                        time_limit="3WD", doc="不予办理的，书面说明理由并告知申请复议或提起诉讼的权利。")  # fmt: skip
+                        time_limit="3WD", doc="不予办理的，书面说明理由并告知申请复议或提起诉讼的权利。",
+                        documents="不予办理决定书（载明理由和救济途径）")  # fmt: skip
             self.p.flow("written_rejection", "conclude_rejected")
         return "written_rejection"
 
@@ -239,12 +246,13 @@ class Builder:
         s = self.spec
         if s.transfer:
             self.user("decision", "乡镇审核意见并转报县级", "deputy", "decision_report", time_limit="3WD",
-                      tags=s.tags, duty="approve")
+                      tags=s.tags, duty="approve", documents="审核意见表")
             self.check("gw_decision", "同意上报？", "deputy", "decision_approved == True", "同意上报", "不同意")
-            self.user("county_result", "登记县级审批结果", "handler", "county_result")
+            self.user("county_result", "登记县级审批结果", "handler", "county_result", documents="县级批复")
             self.check("gw_county", "县级批准？", "handler", "county_approved == True", "批准", "不批准")
         else:
-            self.user("decision", name, "deputy", form, time_limit="3WD", tags=s.tags, duty="approve")
+            self.user("decision", name, "deputy", form, time_limit="3WD", tags=s.tags, duty="approve",
+                      documents="决定书")
             self.check("gw_decision", "准予？", "deputy", "decision_approved == True", "准予", "不予")
 
     def approve(self) -> None:
@@ -266,7 +274,8 @@ class Builder:
 
 
 def _site_inspection(b: Builder) -> None:
-    b.user("site_inspection", "现场踏勘（双人）", "handler", "site_inspection", time_limit="3WD")
+    b.user("site_inspection", "现场踏勘（双人）", "handler", "site_inspection", time_limit="3WD",
+           documents="现场踏勘记录、照片")
     b.check("gw_site", "符合条件？", "handler", "site_conditions_met == True", "符合", "不符合")
 
 
@@ -285,7 +294,7 @@ def _permit(b: Builder) -> None:
     b.decision("作出许可决定")
     if s.notice == "after_decision":
         b.notice()
-    b.user("service", "送达（发证）", "window_clerk", "service_delivery", time_limit="2WD")
+    b.user("service", "送达（发证）", "window_clerk", "service_delivery", time_limit="2WD", documents="送达回证")
     b.approve()
 
 
@@ -293,7 +302,8 @@ def _benefit(b: Builder) -> None:
     s = b.spec
     b.acceptance()
     b.user("investigation", "入户调查、家庭经济状况核对（双人）", "handler", "investigation_household",
-           time_limit="10WD", doc="两名以上工作人员入户调查，调查人与申请人在调查表上签字。")
+           time_limit="10WD", doc="两名以上工作人员入户调查，调查人与申请人在调查表上签字。",
+           documents="入户调查表、家庭经济状况核对报告")
     b.check("gw_eligible", "符合条件？", "handler", "household_eligible == True", "符合", "不符合")
     if s.site_inspection:
         _site_inspection(b)
@@ -307,7 +317,8 @@ def _benefit(b: Builder) -> None:
     b.decision("作出给付决定")
     if s.notice == "after_decision":
         b.notice()
-    b.user("disbursement", "资金发放（一卡通直发）", "handler", "disbursement", time_limit="5WD", tags=("财务",))
+    b.user("disbursement", "资金发放（一卡通直发）", "handler", "disbursement", time_limit="5WD", tags=("财务",),
+           documents="发放花名册")
     b.approve()
 
 
@@ -315,7 +326,8 @@ def _confirmation(b: Builder) -> None:
     s = b.spec
     b.acceptance()
     if s.investigation:
-        b.user("investigation", "入户核查（双人）", "handler", "investigation_verification", time_limit="5WD")
+        b.user("investigation", "入户核查（双人）", "handler", "investigation_verification", time_limit="5WD",
+               documents="入户核查表")
         b.check("gw_verified", "核查属实？", "handler", "verification_passed == True", "属实", "不属实")
     if s.village:
         b.village()
@@ -325,43 +337,48 @@ def _confirmation(b: Builder) -> None:
     if s.notice == "before_decision":
         b.notice()
     b.decision("作出确认决定")
-    b.user("service", "送达（发证、登记）", "window_clerk", "service_delivery", time_limit="2WD")
+    b.user("service", "送达（发证、登记）", "window_clerk", "service_delivery", time_limit="2WD",
+           documents="证书、送达回证")
     b.approve()
 
 
-def _registration(b: Builder, form: str = "case_registration", name: str = "立案") -> None:
-    b.user("case_registration", name, "handler", form, time_limit="5WD")
+def _registration(b: Builder, form: str = "case_registration", name: str = "立案",
+                  documents: str = "立案审批表") -> None:  # fmt: skip
+    b.user("case_registration", name, "handler", form, time_limit="5WD", documents=documents)
     b.check("gw_registered", "立案？", "handler", "registered == True", "立案", "不予立案")
 
 
 def _penalty(b: Builder) -> None:
     _registration(b)
     b.user("investigation", "调查取证（两名以上执法人员）", "handler", "investigation_enforcement", time_limit="30D",
-           doc="出示执法证件，告知回避权利，全过程记录。")
+           doc="出示执法证件，告知回避权利，全过程记录。", documents="现场检查笔录、询问笔录")
     b.check("gw_established", "违法事实成立？", "handler", "violation_established == True", "成立", "不成立")
     b.review()
 
     def legal() -> None:
-        b.user("legal_review", "重大执法决定法制审核", "station_head", "legal_review", time_limit="5WD")
+        b.user("legal_review", "重大执法决定法制审核", "station_head", "legal_review", time_limit="5WD",
+               documents="法制审核意见书")
         b.check("gw_legal", "审核通过？", "station_head", "legal_review_passed == True", "通过", "补充调查",
                 no_to="investigation")
 
     b.optional("gw_major", "情节复杂或重大？", "handler", "major_case == True", "是", "否", legal)
-    b.user("hearing_notice", "告知陈述、申辩和听证权利", "handler", "hearing_notice", time_limit="3WD")
+    b.user("hearing_notice", "告知陈述、申辩和听证权利", "handler", "hearing_notice", time_limit="3WD",
+           documents="行政处罚事先告知书")
 
     def hearing() -> None:
-        b.user("hearing", "组织听证", "station_head", "hearing_record", time_limit="20D")
+        b.user("hearing", "组织听证", "station_head", "hearing_record", time_limit="20D", documents="听证笔录")
 
     b.optional("gw_hearing", "要求听证？", "handler", "hearing_requested == True", "要求", "未要求", hearing)
     b.optional("gw_collective_needed", "须集体讨论？", "handler", "major_case == True", "是", "否",
                lambda: b.collective("集体讨论不予处罚"))
     b.user("decision", "作出行政处罚决定", "deputy", "penalty_decision", time_limit="5WD", tags=b.spec.tags,
-           duty="approve")
+           duty="approve", documents="行政处罚决定书")
     b.check("gw_decision", "给予处罚？", "deputy", "decision_approved == True", "处罚", "不予处罚")
-    b.user("service", "送达处罚决定书", "handler", "service_delivery", time_limit="7D")
+    b.user("service", "送达处罚决定书", "handler", "service_delivery", time_limit="7D", documents="送达回证")
     b.user("execution", "执行（罚缴分离）", "handler", "penalty_execution",
-           doc="罚款由当事人到指定银行缴纳，执法人员不得自行收缴。")
-    b.user("public_notice", "行政执法决定公示", "handler", "enforcement_publicity", time_limit="20WD")
+           doc="罚款由当事人到指定银行缴纳，执法人员不得自行收缴。", documents="罚款缴款凭证")
+    b.user("public_notice", "行政执法决定公示", "handler", "enforcement_publicity", time_limit="20WD",
+           documents="行政执法决定公示")
     b.approve()
 
 
@@ -369,21 +386,24 @@ def _coercion(b: Builder) -> None:
     _registration(b)
     b.user("investigation", "现场勘查、调查取证（两名以上执法人员）", "handler", "investigation_enforcement")
     b.check("gw_established", "违法建设成立？", "handler", "violation_established == True", "成立", "不成立")
-    b.user("order_correction", "责令停止建设、限期改正", "handler", "order_correction", time_limit="3WD")
+    b.user("order_correction", "责令停止建设、限期改正", "handler", "order_correction", time_limit="3WD",
+           documents="责令限期改正通知书")
     b.user("correction_check", "逾期复查", "handler", "correction_check")
     b.check("gw_corrected", "逾期未改正？", "handler", "corrected == False", "未改正", "已自行改正")
-    b.user("demand_notice", "催告履行", "handler", "demand_notice", time_limit="10WD")
-    b.user("statement", "听取陈述、申辩", "handler", "statement_record", time_limit="3WD")
+    b.user("demand_notice", "催告履行", "handler", "demand_notice", time_limit="10WD", documents="催告书")
+    b.user("statement", "听取陈述、申辩", "handler", "statement_record", time_limit="3WD",
+           documents="陈述申辩笔录")
     b.check("gw_statement", "理由不成立？", "handler", "statement_adopted == False", "不成立", "理由成立")
     b.review()
-    b.user("legal_review", "重大执法决定法制审核", "station_head", "legal_review", time_limit="5WD")
+    b.user("legal_review", "重大执法决定法制审核", "station_head", "legal_review", time_limit="5WD",
+           documents="法制审核意见书")
     b.check("gw_legal", "审核通过？", "station_head", "legal_review_passed == True", "通过", "补充调查",
             no_to="investigation")
     b.collective("集体决定不予强制执行")
     b.user("decision", "作出强制执行决定", "deputy", "coercion_decision", time_limit="3WD", tags=b.spec.tags,
-           duty="approve")
+           duty="approve", documents="强制执行决定书")
     b.check("gw_decision", "决定强制执行？", "deputy", "decision_approved == True", "决定", "不予")
-    b.user("service", "送达强制执行决定书", "handler", "service_delivery", time_limit="3WD")
+    b.user("service", "送达强制执行决定书", "handler", "service_delivery", time_limit="3WD", documents="送达回证")
     b.notice()  # 强制拆除公告，限期当事人自行拆除（notice_end = 自行拆除期限）
     b.user("self_demolition_check", "限期届满复查", "handler", "self_demolition_check")
     b.p.gateway("gw_self_demolished", "已自行拆除？", "handler")
@@ -395,7 +415,7 @@ def _coercion(b: Builder) -> None:
     b.user("remedy_check", "核实复议、诉讼情况", "handler", "remedy_check")
     b.check("gw_remedy", "决定维持或未申请救济？", "handler", "remedy_outcome != 'revoked'", "可执行", "被撤销")
     b.user("execution", "强制拆除（不得夜间、法定节假日实施）", "handler", "demolition_execution",
-           doc="全过程音像记录；清点、登记、妥善保管屋内财物。")
+           doc="全过程音像记录；清点、登记、妥善保管屋内财物。", documents="强制执行笔录、财物清单")
     b.p.script("check_execution_time", "核对执行时间", "handler", EXECUTION_TIME_CHECK)
     b.to("check_execution_time")
     b.p.gateway("gw_execution_time", "非夜间、非节假日？", "handler")
@@ -406,22 +426,24 @@ def _coercion(b: Builder) -> None:
 
 
 def _emergency(b: Builder) -> None:
-    _registration(b, "emergency_report", "事件报告、启动应急处置")
+    _registration(b, "emergency_report", "事件报告、启动应急处置", "突发事件报告")
     b.user("execution", "临机处置、应急征用（全程记录）", "handler", "emergency_measures",
-           doc="个人临机处置的，事后须向班子报告并经集体追认。")
+           doc="个人临机处置的，事后须向班子报告并经集体追认。", documents="应急处置记录、征用清单")
     b.review()
     b.collective("不予追认")
     b.notice()  # 征用及补偿情况公示
-    b.user("disbursement", "发放征用补偿", "handler", "compensation_payment", time_limit="10WD", tags=("财务",))
+    b.user("disbursement", "发放征用补偿", "handler", "compensation_payment", time_limit="10WD", tags=("财务",),
+           documents="补偿发放清单")
     b.approve()
 
 
 def _mediation_step(b: Builder) -> None:
     """Mediation; an agreement ends the case (approved), a failure continues with the next step."""
-    b.user("mediation", "组织调解", "handler", "mediation_record", time_limit="30D")
+    b.user("mediation", "组织调解", "handler", "mediation_record", time_limit="30D", documents="调解笔录")
     b.p.gateway("gw_mediation", "达成协议？", "handler")
     b.to("gw_mediation")
-    b.p.user("agreement_signing", "签订调解协议（双方签名、调解人签名、盖章）", "handler", "mediation_agreement")
+    b.p.user("agreement_signing", "签订调解协议（双方签名、调解人签名、盖章）", "handler", "mediation_agreement",
+             documents="调解协议书")
     b.p.flow("gw_mediation", "agreement_signing", "达成", "mediation_result == 'agreement'")
     b.p.flow("agreement_signing", "conclude_approved")
     b.pending = [("gw_mediation", "未达成", None, True)]
@@ -429,33 +451,37 @@ def _mediation_step(b: Builder) -> None:
 
 def _adjudication(b: Builder) -> None:
     b.acceptance()
-    b.user("investigation", "调查取证、现场勘验（双人）", "handler", "investigation_dispute", time_limit="30D")
+    b.user("investigation", "调查取证、现场勘验（双人）", "handler", "investigation_dispute", time_limit="30D",
+           documents="调查笔录、现场勘验笔录")
     _mediation_step(b)
     b.review()
     b.collective("驳回申请")
     b.user("decision", "作出处理决定", "deputy", "adjudication_decision", time_limit="5WD", tags=b.spec.tags,
-           duty="approve")
-    b.user("service", "送达处理决定（告知30日内起诉）", "handler", "service_adjudication", time_limit="7D")
+           duty="approve", documents="处理决定书")
+    b.user("service", "送达处理决定（告知30日内起诉）", "handler", "service_adjudication", time_limit="7D",
+           documents="送达回证")
     b.approve()
 
 
 def _mediation(b: Builder) -> None:
     b.acceptance()
     _mediation_step(b)
-    b.user("referral", "告知申请仲裁或提起诉讼", "handler", "mediation_referral", time_limit="3WD")
+    b.user("referral", "告知申请仲裁或提起诉讼", "handler", "mediation_referral", time_limit="3WD",
+           documents="调解终结告知书")
     b.to("conclude_rejected")
     b.pending = []
 
 
 def _audit(b: Builder) -> None:
-    _registration(b, "audit_registration", "审计立项")
-    b.user("investigation", "审计实施（两名以上审计人员）", "handler", "audit_fieldwork", time_limit="30D")
+    _registration(b, "audit_registration", "审计立项", "审计立项审批表、审计通知书")
+    b.user("investigation", "审计实施（两名以上审计人员）", "handler", "audit_fieldwork", time_limit="30D",
+           documents="审计工作底稿")
     b.review()
     b.collective("不予通过")
     b.user("decision", "作出审计结论和处理意见", "deputy", "audit_conclusion", time_limit="5WD", tags=b.spec.tags,
-           duty="approve")
+           duty="approve", documents="审计报告")
     b.notice()  # 审计结果公示
-    b.user("service", "送达审计报告、督促整改", "handler", "service_delivery", time_limit="5WD")
+    b.user("service", "送达审计报告、督促整改", "handler", "service_delivery", time_limit="5WD", documents="送达回证")
     b.approve()
 
 

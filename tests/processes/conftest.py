@@ -472,45 +472,9 @@ def assert_closed(case: Case, *, approved: bool) -> dict:
     return report.data
 
 
-def _time_date_timers_seen() -> Callable:
-    """TEMPORARY test shim for an engine bug (reported): `engine.bpmn.pending_timers` recognises a
-    timer by its class name ending in "TimerEventDefinition", which misses SpiffWorkflow's
-    `TimeDateEventDefinition`, so a `timeDate` timer (the notice period waits until `notice_end`,
-    as docs/bpmn-conventions.md prescribes) gets no Timer row and is never fired. This wrapper adds
-    the missing timers; once the engine is fixed it finds nothing to add and changes nothing."""
-    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimeDateEventDefinition
-    from SpiffWorkflow.util.task import TaskState
-
-    from engine import bpmn
-
-    original = bpmn.pending_timers
-
-    def pending_timers(workflow):
-        result = list(original(workflow))
-        seen = {(t.bpmn_id, t.due_at) for t in result}
-        for task in list(workflow.event_manager.tasks.values()):
-            definition = getattr(task.task_spec, "event_definition", None)
-            if not (task.has_state(TaskState.WAITING) and isinstance(definition, TimeDateEventDefinition)):
-                continue
-            value = task.internal_data.get("event_value")
-            if not value:
-                continue
-            due = datetime.fromisoformat(value)
-            due = due if due.tzinfo is not None else due.replace(tzinfo=ZoneInfo("UTC"))
-            timer = bpmn.PendingTimer(bpmn_id=task.task_spec.bpmn_id, due_at=due)
-            if (timer.bpmn_id, timer.due_at) not in seen:
-                result.append(timer)
-        return sorted(result, key=lambda t: (t.due_at, t.bpmn_id))
-
-    return pending_timers
-
-
 @pytest.fixture
-def drive(staff, township, t0, monkeypatch):
+def drive(staff, township, t0):
     """drive(process_id, start=..., hooks=..., **overrides) -> a started CaseDriver of a freshly registered power."""
-    from engine import bpmn
-
-    monkeypatch.setattr(bpmn, "pending_timers", _time_date_timers_seen())
 
     def make(process_id: str, *, start: dict | None = None, hooks: dict | None = None, **overrides) -> CaseDriver:
         register_power(process_id)

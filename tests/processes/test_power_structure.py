@@ -111,7 +111,7 @@ def test_lanes_are_positions_and_every_top_level_node_is_in_exactly_one(path):
     for task in t.iterfind(".//bpmn:userTask", NS):
         props = {p.get("name"): p.get("value") for p in task.iterfind(".//spiffworkflow:property", NS)}
         assert (FORMS_DIR / f"{props['form']}.schema.json").exists()
-        assert set(props) <= {"form", "time_limit", "tags", "duty"}
+        assert set(props) <= {"form", "time_limit", "tags", "duty", "documents"}
         if "time_limit" in props:
             assert re.fullmatch(r"\d+(WD|D)", props["time_limit"])
         if "duty" in props:
