@@ -46,7 +46,7 @@ BLOCK_INTERFACES: dict[str, dict[str, str]] = {
                 "deputy_opinion/deputy_conclusion; review_rounds",
     },
     "block_collective_decision": {
-        "reads": "expected_members（应到会名单，用户名列表，必需）; 可选 quorum_fraction, quorum_fraction_major, "
+        "reads": "expected_members（应到会名单，用户名列表；启动数据或会议签到时填写）; 可选 quorum_fraction, quorum_fraction_major, "
                  "pass_fraction（{numerator, denominator, comparison: gt|gte}）",
         "sets": "collective_passed (bool); meeting_outcome (passed|rejected|deferred，最后一次会议); attendees, "
                 "present_members, recused, host; stances [{member, stance, reason}]; chief_stance, chief_reason; "

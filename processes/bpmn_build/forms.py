@@ -206,11 +206,13 @@ def _forms() -> list[dict]:
         "recorder": s("记录人", max_length=150),
         "topic": s("议题", max_length=500),
         "major_matter": b("重大事项或干部任免（到会须达三分之二以上）"),
+        "expected_members": strings("应到会人员（用户名；不填则用案件的应到会名单）", "人员", min_items=1),
         "attendees": strings("到会人员（用户名）", "人员", min_items=1),
         "absentees": member_reasons("缺席人员及原因"),
         "nonvoting_attendees": strings("列席人员", "人员"),
         "recused": member_reasons("回避人员及原因"),
-    }))
+    }, required=["meeting_kind", "meeting_time", "place", "host", "recorder", "topic", "major_matter", "attendees",
+                 "absentees", "nonvoting_attendees", "recused"]))
     add(form("meeting_reschedule", "未达到法定人数，改期召开", {
         "reschedule_reason": s("改期原因"),
         "next_meeting_time": dt("改期后的会议时间"),

@@ -372,6 +372,7 @@ class CaseDriver:
     def start(self, data: dict | None = None) -> Case:
         start = {"applicant": "张三", "expected_members": list(MEMBERS)}
         start.update(data or {})
+        start = {k: v for k, v in start.items() if v is not None}  # None: leave the key out
         self.case = services.start_case(process_id=self.process_id, actor=self.staff["clerk"],
                                         organization=self.township, now=self.tick(), data=start)  # fmt: skip
         return self.case

@@ -156,3 +156,11 @@ def test_only_the_present_members_state_stances_and_the_host_speaks_last(drive):
     data = assert_closed(driver.case, approved=True)
     assert data["present_members"] == ["alice", "bob"] and data["recused_members"] == ["carol"]
     assert data["vote_counts"]["agree"] == 3  # alice, bob and the chief: more than half of 应到会 (4)
+
+
+def test_the_expected_members_can_be_recorded_at_the_meeting(drive):
+    driver = drive(POWER, start={"expected_members": None}, **MEDIATION_FAILS,
+                   meeting_attendance={"expected_members": list(MEMBERS)})
+    driver.run()
+    data = assert_closed(driver.case, approved=True)
+    assert data["expected_count"] == len(MEMBERS)
