@@ -106,3 +106,13 @@ def test_the_notice_records_place_period_and_photo(drive):
         post["notice_place"], post["notice_start"], post["notice_end"], post["photo_ref"])
     assert data["notice_completed"] is True
     assert data["notice_history"][-1]["end"] == post["notice_end"]
+
+
+def test_after_an_upheld_objection_the_matter_goes_through_review_and_the_meeting_again(drive):
+    driver = drive("power_jf_01", hooks={"post_notice": object_once}, examine_objection={"objection_upheld": True})
+    driver.run()
+    ids = driver.completed_ids()
+    assert ids.count("deputy_review") == 2 and ids.count("meeting_attendance") == 2 and ids.count("post_notice") == 2
+    data = assert_closed(driver.case, approved=True)
+    assert [r["outcome"] for r in data["meeting_records"]] == ["passed", "passed"]
+    assert len(data["signatures"]) == len(data["present_members"]) + 1
