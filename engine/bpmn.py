@@ -107,7 +107,7 @@ _SAFE_BUILTINS.update(limited_builtins)
 _SAFE_BUILTINS.update(
     {
         "sum": sum, "min": min, "max": max, "any": any, "all": all, "dict": dict, "list": list,
-        "set": set, "enumerate": enumerate, "map": map, "filter": filter, "reversed": reversed,
+        "set": set, "enumerate": enumerate, "map": map, "filter": filter, "reversed": reversed, "sorted": sorted,
     }
 )  # fmt: skip
 _SANDBOX_GLOBALS: dict[str, Any] = {

@@ -222,7 +222,7 @@ class ChiefMustSpeakLast(EngineError):
 class QuorumNotMet(EngineError):
     code = "quorum_not_met"
 
-    def __init__(self, *, present: int, expected: int, fraction: float) -> None:
+    def __init__(self, *, present: int, expected: int, fraction: str) -> None:
         super().__init__(_("到会 %(present)s 人，应到 %(expected)s 人，未达到法定人数，不能开会表决")
                          % {"present": present, "expected": expected},
                          present=present, expected=expected, fraction=fraction)  # fmt: skip

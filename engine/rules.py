@@ -231,8 +231,8 @@ def check_task_data(
     """Rules on submitted data beyond the form: attendance (quorum, recusal).
 
     A task with the property ``attendance=true`` records ``expected_members`` (应到会),
-    ``present_members`` and ``proceed``. Proceeding needs a quorum: more than the fraction
-    ``quorum_fraction`` (default one half) of those expected; recused members may not vote.
+    ``present_members`` and ``proceed``. Proceeding needs a quorum of those expected:
+    ``quorum_fraction`` (default: more than one half; see `_meets`); recused members may not vote.
 
     Raises: QuorumNotMet, ConflictOfInterest.
     """
@@ -247,9 +247,18 @@ def check_task_data(
         raise exc.ConflictOfInterest(user=voting[0])
     if not data.get("proceed", True):
         return
-    fraction = float(data.get("quorum_fraction") or properties.get("quorum_fraction") or 0.5)
-    if not expected or len(present) <= len(expected) * fraction:
-        raise exc.QuorumNotMet(present=len(present), expected=len(expected), fraction=fraction)
+    rule = data.get("quorum_fraction") or properties.get("quorum_fraction") or 0.5
+    if not expected or not _meets(len(present), len(expected), rule):
+        raise exc.QuorumNotMet(present=len(present), expected=len(expected), fraction=str(rule))
+
+
+def _meets(count: int, base: int, rule: Any) -> bool:
+    """`count` against `base` by a fraction: a number (strictly more than), or the catalog's form
+    {numerator, denominator, comparison: gt|gte} (gte: "2/3 以上" includes exactly two thirds)."""
+    if isinstance(rule, Mapping):
+        left, right = count * int(rule["denominator"]), base * int(rule["numerator"])
+        return left >= right if rule.get("comparison") == "gte" else left > right
+    return count > base * float(rule)
 
 
 def check_can_cancel(*, case: Case, actor: AbstractBaseUser) -> None:

@@ -74,6 +74,11 @@ def people(make_user, township) -> dict:
     roles = {"clerk": ["window_clerk"], "handler": ["handler"], "alice": ["committee_member"],
              "bob": ["committee_member"], "carol": ["committee_member"], "chief": ["chief", "committee_member"],
              "archivist": ["archivist"], "outsider": []}  # fmt: skip
+    return staff_holding(roles, make_user=make_user, organization=township)
+
+
+def staff_holding(roles: dict, *, make_user, organization) -> dict:
+    """Create one user per name, each holding the listed position codes in `organization`."""
     from processes.models import Position
 
     for order, (code, label) in enumerate(POSITION_NAMES.items()):
@@ -82,7 +87,7 @@ def people(make_user, township) -> dict:
     for name, positions in roles.items():
         users[name] = make_user(name)
         for code in positions:
-            grant(users[name], code, township)
+            grant(users[name], code, organization)
     return users
 
 

@@ -178,6 +178,17 @@ def test_a_meeting_without_quorum_cannot_proceed_to_a_vote(meeting):
     assert Case.objects.get(pk=meeting.case.pk).status == Case.Status.COMPLETED
 
 
+@pytest.mark.parametrize(("present", "rule", "ok"), [
+    (6, {"numerator": 2, "denominator": 3, "comparison": "gte"}, True),   # 2/3 以上: exactly 6 of 9 holds
+    (6, {"numerator": 2, "denominator": 3, "comparison": "gt"}, False),
+    (5, 0.5, True), (4, 0.5, False),                                        # 过半数 of 9
+])  # fmt: skip
+def test_quorum_fractions_follow_the_catalogs_form(meeting, present, rule, ok):
+    from engine.rules import _meets
+
+    assert _meets(present, 9, rule) is ok
+
+
 def test_a_recused_member_may_not_be_counted_as_voting(meeting):
     meeting.case = services.declare_conflict(meeting.case.pk, user=meeting.people["bob"], relation="relative",
                                              actor=meeting.people["chief"], now=meeting.tick())

@@ -31,6 +31,7 @@ def run_script(script: str) -> dict:
 
 def test_ordinary_scripts_run():
     assert run_script("total = sum([x * 2 for x in range(4)])")["total"] == 12
+    assert run_script("ordered = sorted(['c', 'a', 'b'])")["ordered"] == ["a", "b", "c"]
 
 
 @pytest.mark.parametrize(

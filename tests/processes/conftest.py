@@ -139,16 +139,9 @@ def register_power(process_id: str):
 @pytest.fixture
 def staff(make_user, township) -> dict:
     """One user per role, each holding the position of his lane in the township."""
-    from tests.conftest import POSITION_NAMES, grant
+    from tests.conftest import staff_holding
 
-    for order, (code, label) in enumerate(POSITION_NAMES.items()):
-        Position.objects.get_or_create(code=code, defaults={"name": label, "order": order})
-    users = {}
-    for name, codes in POSITIONS_HELD.items():
-        users[name] = make_user(name)
-        for code in codes:
-            grant(users[name], code, township)
-    return users
+    return staff_holding(POSITIONS_HELD, make_user=make_user, organization=township)
 
 
 def _minutes(d: CaseDriver, item: WorkItem) -> dict:
