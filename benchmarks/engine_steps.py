@@ -54,8 +54,9 @@ def percentile(values: list[float], q: float) -> float:
 
 def service_run(n: int) -> dict[str, list[float]]:
     call_command("migrate", verbosity=0)
-    users = {name: get_user_model().objects.create_user(name) for name in ["clerk", "handler", "chief", "archivist", *MEMBERS]}
-    org = Organization.objects.create(code="township", name="示范乡", kind=Organization.Kind.TOWNSHIP)
+    call_command("seed_sample", verbosity=0)  # the sample's users, each holding his lane's position
+    users = {user.username: user for user in get_user_model().objects.all()}
+    org = Organization.objects.get(kind=Organization.Kind.TOWNSHIP)
     services.register_definition(process_id="sample_approval", sources=sample_sources())
     times: dict[str, list[float]] = defaultdict(list)
     t0 = datetime(2026, 3, 2, 1, tzinfo=timezone.utc)

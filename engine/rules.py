@@ -48,12 +48,15 @@ DEFAULT_SEPARATION = (APPLICANT_NEVER_ACTS, AGENT_NEVER_ACTS, ACCEPTOR_NOT_REVIE
 
 
 def org_subtree(organization: Organization) -> list[int]:
-    """The organization and everything below it (township → stations and villages)."""
+    """The organization and everything below it (township → stations and villages), one query."""
     from engine.models import Organization
 
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Organization.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
     ids, frontier = [organization.pk], [organization.pk]
     while frontier:
-        frontier = list(Organization.objects.filter(parent_id__in=frontier).values_list("pk", flat=True))
+        frontier = [child for pk in frontier for child in children.get(pk, ())]
         ids.extend(frontier)
     return ids
 
@@ -173,7 +176,8 @@ def check_task_action(
         raise exc.SeparationOfDuties(rule=APPLICANT_NEVER_ACTS)
     if AGENT_NEVER_ACTS in rules and case.agent_user_id == actor.pk:
         raise exc.SeparationOfDuties(rule=AGENT_NEVER_ACTS)
-    if CONFLICT_RECUSAL in rules and case.conflicts.filter(user=actor).exists():
+    # a declaration always marks the case for separate filing, so most cases skip the query
+    if CONFLICT_RECUSAL in rules and case.separate_filing and case.conflicts.filter(user=actor).exists():
         raise exc.ConflictOfInterest(user=username)
 
     properties = _task_properties(case, work_item, state)
