@@ -54,7 +54,6 @@ from SpiffWorkflow.version import __version__ as _spiff_version
 from engine import exceptions as exc
 
 SPIFF_VERSION: str = _spiff_version
-SERIALIZER_VERSION: str = BpmnWorkflowSerializer.VERSION if hasattr(BpmnWorkflowSerializer, "VERSION") else "1.5"
 FORM_SUFFIX = ".schema.json"
 
 # --------------------------------------------------------------------------------------------
@@ -389,6 +388,7 @@ class _InstanceOnlyConverter(BpmnWorkflowConverter):
 _config = dict(SPIFF_CONFIG)
 _config[BpmnWorkflow] = _InstanceOnlyConverter
 _SERIALIZER = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(_config))
+SERIALIZER_VERSION: str = _SERIALIZER.VERSION
 _SERIALIZER.registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: Decimal(d["value"]))
 _SERIALIZER.registry.register(date, lambda v: {"value": v.isoformat()}, lambda d: date.fromisoformat(d["value"]))
 
