@@ -133,7 +133,7 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
 
 class OrganizationSerializer(serializers.ModelSerializer):
     kind = serializers.CharField(help_text="county 县、township 乡、station 站所、village 村")
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Organization
@@ -178,7 +178,7 @@ class DefinitionDetailSerializer(DefinitionSerializer):
 
 
 class WorkItemSerializer(serializers.ModelSerializer):
-    claimed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    claimed_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     light = serializers.SerializerMethodField()
 
     class Meta:
@@ -215,9 +215,9 @@ class CaseSerializer(serializers.ModelSerializer):
     definition_version = serializers.IntegerField(source="definition.version")
     organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organization_name = serializers.CharField(source="organization.name")
-    handling_unit = serializers.CharField(source="handling_unit.name", default=None)
+    handling_unit = serializers.CharField(source="handling_unit.name", default=None, allow_null=True)
     status_display = serializers.CharField(source="get_status_display")
-    started_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    started_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     paused = serializers.SerializerMethodField()
     light = serializers.SerializerMethodField()
 
@@ -322,7 +322,7 @@ class NoticeSerializer(serializers.Serializer):
     reference = serializers.CharField(source="case.reference")
     power_code = serializers.CharField(source="case.power_code")
     power_name = serializers.SerializerMethodField()
-    handling_unit = serializers.CharField(source="case.handling_unit.name", default=None)
+    handling_unit = serializers.CharField(source="case.handling_unit.name", default=None, allow_null=True)
     applicant = serializers.CharField()
     title = serializers.CharField()
     place = serializers.CharField()
@@ -350,9 +350,9 @@ class ObjectionReceiptSerializer(serializers.ModelSerializer):
 class ComplaintSerializer(serializers.ModelSerializer):
     """Without the complainant's identity (leaders)."""
 
-    case_reference = serializers.CharField(source="case.reference", default=None)
+    case_reference = serializers.CharField(source="case.reference", default=None, allow_null=True)
     status = serializers.CharField(help_text="registered 已登记、replied 已答复")
-    handled_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    handled_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = Complaint

@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from api.access import PositionPermission
+from api.pagination import BoundedLimitOffsetPagination
 from api.parsers import SafeJSONParser
 from processes.models import Power
 
@@ -50,6 +51,7 @@ class StaffView(_Context, APIView):
 
 class StaffListView(_Context, ListAPIView):
     parser_classes = PARSERS
+    pagination_class = BoundedLimitOffsetPagination
     permission_classes = [PositionPermission]
     required_positions: dict[str, frozenset[str] | None] = {"GET": None}
 
@@ -70,6 +72,7 @@ class PublicView(_Context, APIView):
 
 class PublicListView(_Context, ListAPIView):
     parser_classes = PARSERS
+    pagination_class = BoundedLimitOffsetPagination
     permission_classes = [AllowAny]
     authentication_classes: list = []
 

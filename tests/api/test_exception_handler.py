@@ -137,3 +137,10 @@ def test_too_many_public_posts_are_throttled_and_the_last_writes_nothing(demo, a
 def test_error_messages_follow_the_requested_language(anon):
     assert anon.get("/api/cases/").json()["detail"] == "身份认证信息未提供。"
     assert anon.get("/api/cases/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"].startswith("Authentication")
+
+
+@pytest.mark.parametrize("query", ["limit=69301879631669731328", "offset=99999999999999999999999", "limit=-5&offset=-7"])
+def test_pagination_parameters_cannot_overflow_the_database(demo, query):
+    response = demo.client("chief").get(f"/api/cases/?{query}")
+    assert response.status_code == 200
+    assert response.json()["count"] == len(demo.cases)
