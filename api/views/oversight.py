@@ -27,6 +27,7 @@ def _complaints(user):
 class ComplaintFilter(serializers.Serializer):
     status = serializers.ChoiceField(choices=Complaint.Status.choices, required=False)
     kind = serializers.ChoiceField(choices=Complaint.Kind.choices, required=False)
+    number = serializers.CharField(required=False, max_length=32, help_text="受理编号（投诉人来电时报的号码）")
 
 
 @extend_schema(parameters=[ComplaintFilter], responses=out.ComplaintWithIdentitySerializer(many=True))

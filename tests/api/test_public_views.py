@@ -165,3 +165,9 @@ def test_accountability_records_of_the_overdue_case(demo):
         (demo.cases["overdue"].reference, 1, "overdue"), (demo.cases["overdue"].reference, 2, "overdue"),
         (demo.cases["overdue"].reference, 3, "long_delay")]  # fmt: skip
     assert_error(demo.client("handler").get("/api/accountability/"), 403, "permission_denied")
+
+
+def test_the_inspector_finds_a_complaint_by_the_number_the_complainant_quotes(demo):
+    rows = demo.client("discipline_inspector").get(f"/api/complaints/?number={demo.complaint.number}").json()
+    assert [r["id"] for r in rows["results"]] == [demo.complaint.pk]
+    assert demo.client("discipline_inspector").get("/api/complaints/?number=TS-0-X").json()["count"] == 0

@@ -292,7 +292,7 @@ class Command(BaseCommand):
         users = {}
         for username, full_name, posts in USERS:
             user, _ = User.objects.get_or_create(username=username)
-            user.last_name, user.first_name = full_name[:1], full_name[1:]
+            user.first_name, user.last_name = full_name, ""  # Chinese names: family name first, no space
             user.set_password(demo_password(username))
             user.save()
             Token.objects.filter(user=user).exclude(key=demo_token(username)).delete()
