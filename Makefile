@@ -12,12 +12,13 @@ SUDO     := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT      := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 PYTEST   := $(PY) -m pytest -n 2 -q
 
-.PHONY: run test test-sqlite test-postgres system-deps venv migrate catalog demo bench lint clean
+.PHONY: run test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench lint clean
 
 system-deps:
 	@missing=""; \
 	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
 	fc-list :lang=zh 2>/dev/null | grep -qi "noto" || missing="$$missing fonts-noto-cjk"; \
+	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	$(PYTHON) -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
@@ -30,7 +31,11 @@ $(STAMP): pyproject.toml | system-deps
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-venv: system-deps $(STAMP)
+venv: system-deps $(STAMP) messages
+
+# English for every message (the source language is Chinese); .mo files are built, not committed
+messages: $(STAMP)
+	@$(PY) manage.py compilemessages -v0 --ignore=.venv
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
