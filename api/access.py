@@ -42,9 +42,11 @@ class _Scope:
     """The user's assignments, computed once per request."""
 
     def __init__(self, user: AbstractBaseUser) -> None:
-        self.assignments = list(
-            Assignment.objects.filter(user=user).select_related("position", "organization")
-        ) if user.is_authenticated else []  # fmt: skip
+        self.assignments = (
+            list(Assignment.objects.filter(user=user).select_related("position", "organization"))
+            if user.is_authenticated
+            else []
+        )
         self.positions = frozenset(a.position.code for a in self.assignments)
         self._org_ids: set[int] | None = None
 
@@ -109,8 +111,10 @@ def inbox(user: AbstractBaseUser) -> QuerySet[WorkItem]:
     for that station's cases (or cases without a handling station)."""
     lanes = []
     for assignment in scope_of(user).assignments:
-        lane = Q(lane__in=[assignment.position.code, assignment.position.name],
-                 case__organization_id__in=_ancestors(assignment.organization))  # fmt: skip
+        lane = Q(
+            lane__in=[assignment.position.code, assignment.position.name],
+            case__organization_id__in=_ancestors(assignment.organization),
+        )
         if assignment.organization.kind == Organization.Kind.STATION:
             lane &= Q(case__handling_unit__isnull=True) | Q(case__handling_unit_id=assignment.organization_id)
         lanes.append(lane)
@@ -124,14 +128,21 @@ def visible_cases(user: AbstractBaseUser) -> QuerySet[Case]:
         return Case.objects.none()
     org_ids = scope_of(user).org_ids
     return Case.objects.filter(
-        Q(organization_id__in=org_ids) | Q(handling_unit_id__in=org_ids)
-        | Q(pk__in=inbox(user).values("case_id")) | Q(pk__in=AuditEvent.objects.filter(actor=user).values("case_id"))
-    )  # fmt: skip
+        Q(organization_id__in=org_ids)
+        | Q(handling_unit_id__in=org_ids)
+        | Q(pk__in=inbox(user).values("case_id"))
+        | Q(pk__in=AuditEvent.objects.filter(actor=user).values("case_id"))
+    )
 
 
 def get_visible_case(user: AbstractBaseUser, case_id: UUID | str) -> Case:
     """Raises: CaseNotFound (also for a case the user may not see)."""
-    case = visible_cases(user).select_related("definition", "organization", "handling_unit").filter(pk=case_id).first()
+    case = (
+        visible_cases(user)
+        .select_related("definition", "organization", "handling_unit")
+        .filter(pk=case_id)
+        .first()
+    )
     if case is None:
         raise engine_errors.CaseNotFound(case_id=case_id)
     return case

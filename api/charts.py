@@ -27,7 +27,10 @@ def main_file(definition: ProcessDefinition) -> str:
     """The BPMN file that defines the definition's own process (the others are called blocks)."""
     marker = f'id="{definition.process_id}"'
     bpmn_files = sorted(name for name in definition.sources if name.endswith(".bpmn"))
-    return next((name for name in bpmn_files if marker in definition.sources[name]), bpmn_files[0] if bpmn_files else "")
+    return next(
+        (name for name in bpmn_files if marker in definition.sources[name]),
+        bpmn_files[0] if bpmn_files else "",
+    )
 
 
 def _models(definition: ProcessDefinition) -> tuple[diagrams.BpmnModel, dict[str, diagrams.BpmnModel]]:
@@ -57,24 +60,39 @@ def _limit_text(value: int | None, unit: str, note: str) -> str:
 
 def power_sheet(power: Power, definition: ProcessDefinition, *, public_url: str) -> diagrams.PowerSheet:
     return diagrams.PowerSheet(
-        township=str(_setting("township_name", "示范乡")), code=power.code, name=power.name,
+        township=str(_setting("township_name", "示范乡")),
+        code=power.code,
+        name=power.name,
         category=power.category.name,
         legal_bases=[f"{b.law} {b.article}".strip() for b in power.legal_bases.order_by("position")],
-        implementing_subject=power.implementing_subject, handling_unit=power.handling_unit,
+        implementing_subject=power.implementing_subject,
+        handling_unit=power.handling_unit,
         supervising_leader=power.supervising_leader,
         legal_limit=_limit_text(power.legal_limit_value, power.legal_limit_unit, power.legal_limit_note),
-        promised_limit=_limit_text(power.promised_limit_value, power.promised_limit_unit, power.promised_limit_note),
-        fee=power.fee_basis or "不收费", materials=list(power.materials or []),
-        supervision_phone=str(power.supervision_phone_setting.value), complaint_phone=str(_setting("complaint_phone")),
-        issue_date=definition.created_at.date(), version=f"V{definition.version}", public_url=public_url,
+        promised_limit=_limit_text(
+            power.promised_limit_value, power.promised_limit_unit, power.promised_limit_note
+        ),
+        fee=power.fee_basis or "不收费",
+        materials=list(power.materials or []),
+        supervision_phone=str(power.supervision_phone_setting.value),
+        complaint_phone=str(_setting("complaint_phone")),
+        issue_date=definition.created_at.date(),
+        version=f"V{definition.version}",
+        public_url=public_url,
         remedy=power.remedies or diagrams.DEFAULT_REMEDY,
-    )  # fmt: skip
+    )
 
 
 def risk_points(power: Power) -> list[diagrams.RiskPoint]:
     return [
-        diagrams.RiskPoint(node_id=r.node, description=r.description, level=r.level, measures=list(r.measures),
-                           responsible=r.responsible.name, supervisor=r.supervisor.name)  # fmt: skip
+        diagrams.RiskPoint(
+            node_id=r.node,
+            description=r.description,
+            level=r.level,
+            measures=list(r.measures),
+            responsible=r.responsible.name,
+            supervisor=r.supervisor.name,
+        )
         for r in power.risk_points.select_related("responsible", "supervisor").order_by("position")
     ]
 
@@ -89,13 +107,19 @@ def render_poster(power: Power, *, kind: str, fmt: str, paper: str, public_url: 
     definition = current_definition(power.process_id)
     sheet = power_sheet(power, definition, public_url=public_url)
     risks = risk_points(power)
-    key = "poster:" + hashlib.sha256(repr((definition.sha256, sheet, risks, kind, fmt, paper)).encode()).hexdigest()
+    key = (
+        "poster:"
+        + hashlib.sha256(repr((definition.sha256, sheet, risks, kind, fmt, paper)).encode()).hexdigest()
+    )
     cached = cache.get(key)
     if cached is not None:
         return cached
     model, called = _models(definition)
-    options = {"paper": paper, "position_names": dict(Position.objects.values_list("code", "name")),
-               "called_models": called}  # fmt: skip
+    options = {
+        "paper": paper,
+        "position_names": dict(Position.objects.values_list("code", "name")),
+        "called_models": called,
+    }
     if kind == "risk":
         poster = diagrams.build_risk_map(sheet, model, risks, **options)
     else:
@@ -121,15 +145,22 @@ def render_case_chart(case: Case, *, expand: bool) -> bytes:
                 ids[f"{node.id}/{inner.id}"] = inner.id
     state_of = {drawn: states.get(bpmn_id, "pending") for drawn, bpmn_id in ids.items()}
     executed = [
-        flow.id for flow in process.iter_flows()
+        flow.id
+        for flow in process.iter_flows()
         if state_of.get(flow.source) == "completed" and state_of.get(flow.target) in ("completed", "current")
-    ]  # fmt: skip
+    ]
     overlay = diagrams.CaseOverlay.build(
         completed=[i for i, s in state_of.items() if s == "completed"],
         current=[i for i, s in state_of.items() if s == "current"],
         pending=[i for i, s in state_of.items() if s == "pending"],
         executed_flows=executed,
-    )  # fmt: skip
-    graph = diagrams.to_digraph(model, process_id=process.id, expand_call_activities=expand, called_models=called,
-                                overlay=overlay, position_names=dict(Position.objects.values_list("code", "name")))  # fmt: skip
+    )
+    graph = diagrams.to_digraph(
+        model,
+        process_id=process.id,
+        expand_call_activities=expand,
+        called_models=called,
+        overlay=overlay,
+        position_names=dict(Position.objects.values_list("code", "name")),
+    )
     return diagrams.render(graph, "svg")

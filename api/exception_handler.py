@@ -77,7 +77,7 @@ DRF_CODES: tuple[tuple[type[exceptions.APIException], str], ...] = (
 
 
 class DiagramAPIError(exceptions.APIException):
-    """A chart could not be drawn from the stored definition and catalog: the server's data, not the request."""
+    """A chart could not be drawn from the stored definition and catalog: a server fault."""
 
     status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
 

@@ -67,8 +67,18 @@ class RiskPointSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = RiskPoint
-        fields = ["position", "node", "node_display", "description", "level", "measures", "responsible",
-                  "responsible_name", "supervisor", "supervisor_name"]  # fmt: skip
+        fields = [
+            "position",
+            "node",
+            "node_display",
+            "description",
+            "level",
+            "measures",
+            "responsible",
+            "responsible_name",
+            "supervisor",
+            "supervisor_name",
+        ]
 
 
 class ResponsibilityBriefSerializer(serializers.ModelSerializer):
@@ -84,19 +94,43 @@ class PowerSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Power
-        fields = ["code", "sequence", "name", "category", "category_name", "flow", "process_id", "legal_role",
-                  "handling_unit", "supervising_leader", "promised_limit", "legal_limit", "item_class",
-                  "ends_in_transfer", "collective_decisions", "risk_level", "is_active"]  # fmt: skip
+        fields = [
+            "code",
+            "sequence",
+            "name",
+            "category",
+            "category_name",
+            "flow",
+            "process_id",
+            "legal_role",
+            "handling_unit",
+            "supervising_leader",
+            "promised_limit",
+            "legal_limit",
+            "item_class",
+            "ends_in_transfer",
+            "collective_decisions",
+            "risk_level",
+            "is_active",
+        ]
 
     @extend_schema_field(LimitSerializer)
     def get_promised_limit(self, power: Power) -> dict[str, Any]:
-        return _limit(power.promised_limit_value, power.promised_limit_unit, power.promised_limit_note,
-                      power.get_promised_limit_unit_display())  # fmt: skip
+        return _limit(
+            power.promised_limit_value,
+            power.promised_limit_unit,
+            power.promised_limit_note,
+            power.get_promised_limit_unit_display(),
+        )
 
     @extend_schema_field(LimitSerializer)
     def get_legal_limit(self, power: Power) -> dict[str, Any]:
-        return _limit(power.legal_limit_value, power.legal_limit_unit, power.legal_limit_note,
-                      power.get_legal_limit_unit_display() if power.legal_limit_unit else "")  # fmt: skip
+        return _limit(
+            power.legal_limit_value,
+            power.legal_limit_unit,
+            power.legal_limit_note,
+            power.get_legal_limit_unit_display() if power.legal_limit_unit else "",
+        )
 
 
 class PowerDetailSerializer(PowerSerializer):
@@ -107,12 +141,32 @@ class PowerDetailSerializer(PowerSerializer):
 
     class Meta(PowerSerializer.Meta):
         fields = PowerSerializer.Meta.fields + [
-            "implementing_subject", "authority_source", "fee_basis", "supervision_phone", "materials",
-            "collective_note", "notice", "separation_of_duties", "five_areas", "remarks", "conditions",
-            "result_document", "remedies", "violation", "penalty_kinds", "discretion_benchmarks", "procedures",
-            "coercion_measures", "demand_notice", "execution_method", "adjudication_scope", "suit_period",
-            "legal_bases", "risk_points", "responsibilities",
-        ]  # fmt: skip
+            "implementing_subject",
+            "authority_source",
+            "fee_basis",
+            "supervision_phone",
+            "materials",
+            "collective_note",
+            "notice",
+            "separation_of_duties",
+            "five_areas",
+            "remarks",
+            "conditions",
+            "result_document",
+            "remedies",
+            "violation",
+            "penalty_kinds",
+            "discretion_benchmarks",
+            "procedures",
+            "coercion_measures",
+            "demand_notice",
+            "execution_method",
+            "adjudication_scope",
+            "suit_period",
+            "legal_bases",
+            "risk_points",
+            "responsibilities",
+        ]
 
 
 class ResponsibilitySerializer(serializers.ModelSerializer):
@@ -121,9 +175,21 @@ class ResponsibilitySerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Responsibility
-        fields = ["code", "sequence", "name", "responsible_unit", "legal_basis", "main_duties", "boundaries",
-                  "supervision_measures", "public_services", "accountability_cases", "accountability_basis",
-                  "supervision_phone", "powers"]  # fmt: skip
+        fields = [
+            "code",
+            "sequence",
+            "name",
+            "responsible_unit",
+            "legal_basis",
+            "main_duties",
+            "boundaries",
+            "supervision_measures",
+            "public_services",
+            "accountability_cases",
+            "accountability_basis",
+            "supervision_phone",
+            "powers",
+        ]
 
 
 # ------------------------------------------------------------------------------------------
@@ -143,8 +209,17 @@ class OrganizationSerializer(serializers.ModelSerializer):
 class DefinitionSerializer(serializers.ModelSerializer):
     class Meta:
         model = ProcessDefinition
-        fields = ["id", "process_id", "version", "name", "sha256", "spiff_version", "serializer_version",
-                  "is_current", "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "process_id",
+            "version",
+            "name",
+            "sha256",
+            "spiff_version",
+            "serializer_version",
+            "is_current",
+            "created_at",
+        ]
 
 
 class DefinitionTaskSerializer(serializers.Serializer):
@@ -168,8 +243,10 @@ class DefinitionDetailSerializer(DefinitionSerializer):
     @extend_schema_field(DefinitionTaskSerializer(many=True))
     def get_user_tasks(self, definition: ProcessDefinition) -> list[dict[str, Any]]:
         parsed = self.context["parsed"]
-        return [{"bpmn_id": t.bpmn_id, "name": t.name, "lane": t.lane, "form": t.form, "process_id": t.process_id}
-                for t in parsed.user_tasks.values()]  # fmt: skip
+        return [
+            {"bpmn_id": t.bpmn_id, "name": t.name, "lane": t.lane, "form": t.form, "process_id": t.process_id}
+            for t in parsed.user_tasks.values()
+        ]
 
 
 # ------------------------------------------------------------------------------------------
@@ -183,12 +260,26 @@ class WorkItemSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = WorkItem
-        fields = ["task_id", "bpmn_id", "name", "lane", "member", "mi_index", "form", "claimed_by", "created_at",
-                  "due_at", "escalation_level", "light"]  # fmt: skip
+        fields = [
+            "task_id",
+            "bpmn_id",
+            "name",
+            "lane",
+            "member",
+            "mi_index",
+            "form",
+            "claimed_by",
+            "created_at",
+            "due_at",
+            "escalation_level",
+            "light",
+        ]
 
     @extend_schema_field(serializers.ChoiceField(choices=LIGHT_CHOICES))
     def get_light(self, item: WorkItem) -> str:
-        return selectors.light(due_at=item.due_at, legal_due_at=item.case.legal_due_at, now=self.context["now"])
+        return selectors.light(
+            due_at=item.due_at, legal_due_at=item.case.legal_due_at, now=self.context["now"]
+        )
 
 
 class CaseBriefSerializer(serializers.ModelSerializer):
@@ -223,9 +314,27 @@ class CaseSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Case
-        fields = ["id", "reference", "power_code", "power_name", "process_id", "definition_version", "organization",
-                  "organization_name", "handling_unit", "status", "status_display", "started_by", "started_at",
-                  "closed_at", "due_at", "legal_due_at", "paused", "light", "separate_filing"]  # fmt: skip
+        fields = [
+            "id",
+            "reference",
+            "power_code",
+            "power_name",
+            "process_id",
+            "definition_version",
+            "organization",
+            "organization_name",
+            "handling_unit",
+            "status",
+            "status_display",
+            "started_by",
+            "started_at",
+            "closed_at",
+            "due_at",
+            "legal_due_at",
+            "paused",
+            "light",
+            "separate_filing",
+        ]
 
     def get_power_name(self, case: Case) -> str:
         return self.context.get("power_names", {}).get(case.power_code, "")
@@ -252,12 +361,20 @@ class CaseDetailSerializer(CaseSerializer):
     events = serializers.IntegerField(source="last_sequence")
 
     class Meta(CaseSerializer.Meta):
-        fields = CaseSerializer.Meta.fields + ["paused_since", "next_timer_due", "events", "tasks", "timers",
-                                               "start_data"]  # fmt: skip
+        fields = CaseSerializer.Meta.fields + [
+            "paused_since",
+            "next_timer_due",
+            "events",
+            "tasks",
+            "timers",
+            "start_data",
+        ]
 
     @extend_schema_field(WorkItemSerializer(many=True))
     def get_tasks(self, case: Case) -> list[dict[str, Any]]:
-        items = case.work_items.select_related("claimed_by", "case").order_by("created_at", "bpmn_id", "mi_index")
+        items = case.work_items.select_related("claimed_by", "case").order_by(
+            "created_at", "bpmn_id", "mi_index"
+        )
         return WorkItemSerializer(items, many=True, context=self.context).data
 
     @extend_schema_field(TimerSerializer(many=True))
@@ -271,16 +388,30 @@ class CaseDetailSerializer(CaseSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
-    kind = serializers.CharField(help_text="case_started、task_claimed、task_unclaimed、task_completed、message_received、"
-                                           "timer_fired、case_cancelled、deadline_escalated、conflict_declared")
+    kind = serializers.CharField(
+        help_text="case_started、task_claimed、task_unclaimed、task_completed、message_received、"
+        "timer_fired、case_cancelled、deadline_escalated、conflict_declared"
+    )
     kind_display = serializers.CharField(source="get_kind_display")
     actor = serializers.CharField(source="actor_name")
     task_name = serializers.SerializerMethodField()
 
     class Meta:
         model = AuditEvent
-        fields = ["sequence", "kind", "kind_display", "actor", "at", "bpmn_id", "mi_index", "task_name", "payload",
-                  "state_hash", "prev_hash", "hash"]  # fmt: skip
+        fields = [
+            "sequence",
+            "kind",
+            "kind_display",
+            "actor",
+            "at",
+            "bpmn_id",
+            "mi_index",
+            "task_name",
+            "payload",
+            "state_hash",
+            "prev_hash",
+            "hash",
+        ]
 
     def get_task_name(self, event: AuditEvent) -> str:
         info = self.context["user_tasks"].get(event.bpmn_id)
@@ -343,8 +474,17 @@ class ObjectionReceiptSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ObjectionReceipt
-        fields = ["number", "case", "case_reference", "content", "evidence", "objector_name", "objector_contact",
-                  "received_at", "audit_sequence"]  # fmt: skip
+        fields = [
+            "number",
+            "case",
+            "case_reference",
+            "content",
+            "evidence",
+            "objector_name",
+            "objector_contact",
+            "received_at",
+            "audit_sequence",
+        ]
 
 
 class ComplaintSerializer(serializers.ModelSerializer):
@@ -356,8 +496,21 @@ class ComplaintSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Complaint
-        fields = ["id", "number", "kind", "subject", "content", "case_reference", "status", "received_at",
-                  "reply_due_at", "finding", "reply", "handled_by", "replied_at"]  # fmt: skip
+        fields = [
+            "id",
+            "number",
+            "kind",
+            "subject",
+            "content",
+            "case_reference",
+            "status",
+            "received_at",
+            "reply_due_at",
+            "finding",
+            "reply",
+            "handled_by",
+            "replied_at",
+        ]
 
 
 class ComplaintWithIdentitySerializer(ComplaintSerializer):
@@ -385,9 +538,22 @@ class AccountabilityRecordSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = AccountabilityRecord
-        fields = ["id", "case", "case_reference", "kind", "kind_display", "level", "bpmn_id", "task_name",
-                  "responsibility_code", "handler_name", "station_head_name", "notified", "due_at",
-                  "created_at"]  # fmt: skip
+        fields = [
+            "id",
+            "case",
+            "case_reference",
+            "kind",
+            "kind_display",
+            "level",
+            "bpmn_id",
+            "task_name",
+            "responsibility_code",
+            "handler_name",
+            "station_head_name",
+            "notified",
+            "due_at",
+            "created_at",
+        ]
 
 
 class AssignmentSerializer(serializers.Serializer):

@@ -81,17 +81,25 @@ urlpatterns = [
     path("categories/", catalog.CategoryListView.as_view(), name="categories"),
     path("powers/", catalog.PowerListView.as_view(), name="powers"),
     path("powers/<code:code>/", catalog.PowerDetailView.as_view(), name="power"),
-    re_path(r"^powers/(?P<code>[A-Za-z0-9_-]{1,40})/poster\.(?P<fmt>svg|pdf|png)$", charts.PowerPosterView.as_view(),
-            name="power-poster"),
-    re_path(r"^powers/(?P<code>[A-Za-z0-9_-]{1,40})/risk-map\.(?P<fmt>svg|pdf|png)$", charts.PowerRiskMapView.as_view(),
-            name="power-risk-map"),
+    re_path(
+        r"^powers/(?P<code>[A-Za-z0-9_-]{1,40})/poster\.(?P<fmt>svg|pdf|png)$",
+        charts.PowerPosterView.as_view(),
+        name="power-poster",
+    ),
+    re_path(
+        r"^powers/(?P<code>[A-Za-z0-9_-]{1,40})/risk-map\.(?P<fmt>svg|pdf|png)$",
+        charts.PowerRiskMapView.as_view(),
+        name="power-risk-map",
+    ),
     path("responsibilities/", catalog.ResponsibilityListView.as_view(), name="responsibilities"),
     path("responsibilities/<code:code>/", catalog.ResponsibilityDetailView.as_view(), name="responsibility"),
     # staff
     path("organizations/", catalog.OrganizationListView.as_view(), name="organizations"),
     path("definitions/", catalog.DefinitionListView.as_view(), name="definitions"),
     path("definitions/<id:definition_id>/", catalog.DefinitionDetailView.as_view(), name="definition"),
-    path("definitions/<id:definition_id>/bpmn/", catalog.DefinitionBpmnView.as_view(), name="definition-bpmn"),
+    path(
+        "definitions/<id:definition_id>/bpmn/", catalog.DefinitionBpmnView.as_view(), name="definition-bpmn"
+    ),
     path("cases/", cases.CaseListView.as_view(), name="cases"),
     path(case, cases.CaseDetailView.as_view(), name="case"),
     path(case + "cancel/", cases.CancelCaseView.as_view(), name="cancel-case"),
@@ -106,13 +114,17 @@ urlpatterns = [
     path(task + "complete/", tasks.CompleteTaskView.as_view(), name="complete-task"),
     path("complaints/", oversight.ComplaintListView.as_view(), name="complaints"),
     path("complaints/<id:complaint_id>/", oversight.ComplaintDetailView.as_view(), name="complaint"),
-    path("complaints/<id:complaint_id>/reply/", oversight.ReplyComplaintView.as_view(), name="reply-complaint"),
+    path(
+        "complaints/<id:complaint_id>/reply/", oversight.ReplyComplaintView.as_view(), name="reply-complaint"
+    ),
     path("objections/", oversight.ObjectionListView.as_view(), name="objections"),
     path("accountability/", oversight.AccountabilityListView.as_view(), name="accountability"),
     # the public, without login
     path("public/notices/", public.NoticeListView.as_view(), name="notices"),
     path("public/notices/<uuid:case_id>/", public.NoticeDetailView.as_view(), name="notice"),
-    path("public/notices/<uuid:case_id>/objections/", public.FileObjectionView.as_view(), name="file-objection"),
+    path(
+        "public/notices/<uuid:case_id>/objections/", public.FileObjectionView.as_view(), name="file-objection"
+    ),
     path("public/complaints/", public.FileComplaintView.as_view(), name="file-complaint"),
     path("public/receipts/<code:number>/", public.ReceiptView.as_view(), name="receipt"),
     re_path(r"^.*$", UnknownPathView.as_view()),

@@ -136,7 +136,9 @@ def _start_data(case: Case) -> dict[str, Any]:
 
 def _posted_notice(case: Case) -> dict[str, Any]:
     """The data of the task that posted the notice (the latest completed task with a notice title)."""
-    events = case.audit_events.filter(kind=AuditEvent.Kind.TASK_COMPLETED).order_by("-sequence").only("payload")
+    events = (
+        case.audit_events.filter(kind=AuditEvent.Kind.TASK_COMPLETED).order_by("-sequence").only("payload")
+    )
     for event in events:
         data = (event.payload or {}).get("data") or {}
         if "notice_title" in data:
@@ -157,23 +159,32 @@ def _notice_of(case: Case, timer: Timer, *, now: datetime) -> Notice | None:
         return None
     posted = _posted_notice(case)
     return Notice(
-        case=case, notice_start=_as_datetime(posted.get("notice_start")), notice_end=timer.due_at,
-        title=mask_text(str(posted.get("notice_title") or "")), place=mask_text(str(posted.get("notice_place") or "")),
+        case=case,
+        notice_start=_as_datetime(posted.get("notice_start")),
+        notice_end=timer.due_at,
+        title=mask_text(str(posted.get("notice_title") or "")),
+        place=mask_text(str(posted.get("notice_place") or "")),
         content=mask_text(str(posted.get("notice_content") or "")),
         objection_channel=str(posted.get("objection_channel") or ""),  # the township's official channel
         applicant=mask_text(str(start.get("applicant") or "")),
-    )  # fmt: skip
+    )
 
 
 def _pending_notice_timers(now: datetime):
     return Timer.objects.filter(
-        bpmn_id=services.NOTICE_TIMER_ID, status=Timer.Status.PENDING, due_at__gt=now, case__status=Case.Status.RUNNING
+        bpmn_id=services.NOTICE_TIMER_ID,
+        status=Timer.Status.PENDING,
+        due_at__gt=now,
+        case__status=Case.Status.RUNNING,
     ).select_related("case", "case__handling_unit", "case__organization")
 
 
 def list_notices(*, now: datetime) -> list[Notice]:
     """Cases now in their notice period, soonest ending first; minors' cases are left out."""
-    notices = (_notice_of(t.case, t, now=now) for t in _pending_notice_timers(now).order_by("due_at", "case__reference"))
+    notices = (
+        _notice_of(t.case, t, now=now)
+        for t in _pending_notice_timers(now).order_by("due_at", "case__reference")
+    )
     return [n for n in notices if n is not None]
 
 
@@ -201,9 +212,14 @@ def _new_number(prefix: str, now: datetime) -> str:
 
 @transaction.atomic
 def file_objection(
-    case_id: UUID | str, *, content: str, evidence: str = "", objector_name: str = "", objector_contact: str = "",
+    case_id: UUID | str,
+    *,
+    content: str,
+    evidence: str = "",
+    objector_name: str = "",
+    objector_contact: str = "",
     now: datetime,
-) -> ObjectionReceipt:  # fmt: skip
+) -> ObjectionReceipt:
     """Deliver an objection to a case on the notice board and issue its receipt.
 
     The case receives an `objection` message with the receipt number, content and evidence
@@ -216,13 +232,22 @@ def file_objection(
     notice = get_notice(case_id, now=now)
     number = _new_number("YY", now)
     case = services.send_message(
-        notice.case.pk, name=services.OBJECTION_MESSAGE, actor=None, now=now,
+        notice.case.pk,
+        name=services.OBJECTION_MESSAGE,
+        actor=None,
+        now=now,
         data={"receipt_number": number, "content": content, "evidence": evidence},
-    )  # fmt: skip
+    )
     return ObjectionReceipt.objects.create(
-        number=number, case=case, content=content, evidence=evidence, objector_name=objector_name,
-        objector_contact=objector_contact, audit_sequence=case.last_sequence, received_at=now,
-    )  # fmt: skip
+        number=number,
+        case=case,
+        content=content,
+        evidence=evidence,
+        objector_name=objector_name,
+        objector_contact=objector_contact,
+        audit_sequence=case.last_sequence,
+        received_at=now,
+    )
 
 
 def _reply_limit() -> Mapping[str, Any]:
@@ -230,25 +255,43 @@ def _reply_limit() -> Mapping[str, Any]:
 
     setting = TownshipSetting.objects.filter(key="complaint.reply_limit").first()
     value = setting.value if setting is not None else None
-    if isinstance(value, dict) and isinstance(value.get("value"), int) and value.get("unit") in (
-        workdays.WORKING_DAY, workdays.CALENDAR_DAY,
-    ):  # fmt: skip
+    if (
+        isinstance(value, dict)
+        and isinstance(value.get("value"), int)
+        and value.get("unit")
+        in (
+            workdays.WORKING_DAY,
+            workdays.CALENDAR_DAY,
+        )
+    ):
         return value
     return DEFAULT_REPLY_LIMIT
 
 
 @transaction.atomic
 def file_complaint(
-    *, kind: str, subject: str, content: str, case: Case | None = None, complainant_name: str = "",
-    complainant_contact: str = "", now: datetime,
-) -> Complaint:  # fmt: skip
+    *,
+    kind: str,
+    subject: str,
+    content: str,
+    case: Case | None = None,
+    complainant_name: str = "",
+    complainant_contact: str = "",
+    now: datetime,
+) -> Complaint:
     """Register a complaint (投诉) or report (举报); the reply is due within the township's limit."""
     limit = _reply_limit()
     return Complaint.objects.create(
-        number=_new_number("TS" if kind == Complaint.Kind.COMPLAINT else "JB", now), kind=kind, subject=subject,
-        content=content, case=case, complainant_name=complainant_name, complainant_contact=complainant_contact,
-        received_at=now, reply_due_at=workdays.add_limit(now, limit["value"], limit["unit"]),
-    )  # fmt: skip
+        number=_new_number("TS" if kind == Complaint.Kind.COMPLAINT else "JB", now),
+        kind=kind,
+        subject=subject,
+        content=content,
+        case=case,
+        complainant_name=complainant_name,
+        complainant_contact=complainant_contact,
+        received_at=now,
+        reply_due_at=workdays.add_limit(now, limit["value"], limit["unit"]),
+    )
 
 
 @transaction.atomic
@@ -288,10 +331,24 @@ def lookup_receipt(number: str) -> Receipt:
     """Raises: ReceiptNotFound."""
     objection = ObjectionReceipt.objects.select_related("case").filter(number=number).first()
     if objection is not None:
-        return Receipt(objection.number, "objection", objection.received_at, "received", objection.case.reference,
-                       "", None)  # fmt: skip
+        return Receipt(
+            objection.number,
+            "objection",
+            objection.received_at,
+            "received",
+            objection.case.reference,
+            "",
+            None,
+        )
     complaint = Complaint.objects.select_related("case").filter(number=number).first()
     if complaint is None:
         raise ReceiptNotFound(number=number)
-    return Receipt(complaint.number, complaint.kind, complaint.received_at, complaint.status,
-                   complaint.case.reference if complaint.case else "", complaint.reply, complaint.replied_at)  # fmt: skip
+    return Receipt(
+        complaint.number,
+        complaint.kind,
+        complaint.received_at,
+        complaint.status,
+        complaint.case.reference if complaint.case else "",
+        complaint.reply,
+        complaint.replied_at,
+    )

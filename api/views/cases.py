@@ -24,8 +24,11 @@ from processes.selectors import process_id_for_power
 class CaseFilter(serializers.Serializer):
     power = serializers.CharField(required=False, max_length=16, help_text="权力编码，如 JF-01")
     status = serializers.ChoiceField(choices=Case.Status.choices, required=False)
-    light = serializers.ChoiceField(choices=selectors.LIGHTS, required=False,
-                                    help_text="办理中案件的时限灯：green 正常、yellow 临期、red 超承诺时限、black 超法定时限")  # fmt: skip
+    light = serializers.ChoiceField(
+        choices=selectors.LIGHTS,
+        required=False,
+        help_text="办理中案件的时限灯：green 正常、yellow 临期、red 超承诺时限、black 超法定时限",
+    )
     organization = serializers.SlugField(required=False, max_length=64, help_text="组织编码（含其下级）")
     started_from = serializers.DateField(required=False, help_text="立案日期不早于")
     started_to = serializers.DateField(required=False, help_text="立案日期不晚于")
@@ -39,11 +42,15 @@ class CaseFilter(serializers.Serializer):
 
 class StartCaseInput(serializers.Serializer):
     power_code = serializers.CharField(max_length=16, help_text="权力编码；清单之外无权力")
-    organization = serializers.SlugField(required=False, max_length=64,
-                                         help_text="案件所属组织（乡）编码；缺省为本人岗位所在的乡")  # fmt: skip
-    data = serializers.DictField(required=False, default=dict,
-                                 help_text="启动数据，如 applicant、expected_members；未成年人填 applicant_is_minor 或 "
-                                           "applicant_birth_date（不上公示栏）")  # fmt: skip
+    organization = serializers.SlugField(
+        required=False, max_length=64, help_text="案件所属组织（乡）编码；缺省为本人岗位所在的乡"
+    )
+    data = serializers.DictField(
+        required=False,
+        default=dict,
+        help_text="启动数据，如 applicant、expected_members；未成年人填 applicant_is_minor 或 "
+        "applicant_birth_date（不上公示栏）",
+    )
 
 
 class CaseListView(StaffListView):
@@ -56,9 +63,12 @@ class CaseListView(StaffListView):
         params = CaseFilter(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         wanted = params.validated_data
-        cases = (access.visible_cases(self.request.user)
-                 .select_related("definition", "organization", "handling_unit", "started_by")
-                 .defer("workflow_json", "definition__sources").order_by("-started_at", "reference"))  # fmt: skip
+        cases = (
+            access.visible_cases(self.request.user)
+            .select_related("definition", "organization", "handling_unit", "started_by")
+            .defer("workflow_json", "definition__sources")
+            .order_by("-started_at", "reference")
+        )
         if "power" in wanted:
             cases = cases.filter(power_code=wanted["power"])
         if "status" in wanted:
@@ -71,7 +81,9 @@ class CaseListView(StaffListView):
         if "started_to" in wanted:
             cases = cases.filter(started_at__date__lte=wanted["started_to"])
         if "light" in wanted:
-            cases = selectors.filter_by_light(cases.filter(status=Case.Status.RUNNING), wanted["light"], now=self.now)
+            cases = selectors.filter_by_light(
+                cases.filter(status=Case.Status.RUNNING), wanted["light"], now=self.now
+            )
         return cases
 
     @extend_schema(parameters=[CaseFilter])
@@ -87,12 +99,19 @@ class CaseListView(StaffListView):
         organization = _organization_for(request.user, payload.validated_data.get("organization"))
         is_agent = access.positions_held(request.user) & access.STARTERS == {access.VILLAGE_AGENT}
         case = services.start_case(
-            process_id=process_id, actor=request.user, organization=organization, now=self.now,
-            data=payload.validated_data["data"], power_code=code, agent_user=request.user if is_agent else None,
-        )  # fmt: skip
+            process_id=process_id,
+            actor=request.user,
+            organization=organization,
+            now=self.now,
+            data=payload.validated_data["data"],
+            power_code=code,
+            agent_user=request.user if is_agent else None,
+        )
         case = access.get_visible_case(request.user, case.pk)
-        return Response(out.CaseDetailSerializer(case, context=self.get_serializer_context()).data,
-                        status=status.HTTP_201_CREATED)  # fmt: skip
+        return Response(
+            out.CaseDetailSerializer(case, context=self.get_serializer_context()).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def _organization_for(user, code: str | None) -> Organization:
@@ -133,7 +152,9 @@ class CancelCaseView(StaffView):
         case = access.get_visible_case(request.user, case_id)
         payload = self.CancelCaseInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.cancel_case(case.pk, actor=request.user, reason=payload.validated_data["reason"], now=self.now)
+        services.cancel_case(
+            case.pk, actor=request.user, reason=payload.validated_data["reason"], now=self.now
+        )
         case = access.get_visible_case(request.user, case_id)
         return Response(out.CaseDetailSerializer(case, context=self.context()).data)
 
@@ -150,8 +171,9 @@ class CaseHistoryView(StaffView):
 
 
 class ReplayQuery(serializers.Serializer):
-    step = serializers.IntegerField(required=False, min_value=0, max_value=1_000_000,
-                                    help_text="重放到第几条审计事件（缺省：全部）")  # fmt: skip
+    step = serializers.IntegerField(
+        required=False, min_value=0, max_value=1_000_000, help_text="重放到第几条审计事件（缺省：全部）"
+    )
 
 
 class ReplayCaseView(StaffView):

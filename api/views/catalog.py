@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -58,8 +58,12 @@ class PowerDetailView(PublicView):
 
     @extend_schema(responses=out.PowerDetailSerializer)
     def get(self, request, code: str):
-        query = Power.objects.active().select_related("category", "supervision_phone_setting").prefetch_related(
-            "legal_bases", "risk_points__responsible", "risk_points__supervisor", "responsibilities"
+        query = (
+            Power.objects.active()
+            .select_related("category", "supervision_phone_setting")
+            .prefetch_related(
+                "legal_bases", "risk_points__responsible", "risk_points__supervisor", "responsibilities"
+            )
         )
         power = get_object_or_404(query, code__iexact=code)
         return Response(out.PowerDetailSerializer(power, context=self.context()).data)
@@ -69,8 +73,11 @@ class ResponsibilityListView(PublicListView):
     """责任清单（无需登录）。"""
 
     serializer_class = out.ResponsibilitySerializer
-    queryset = (Responsibility.objects.select_related("supervision_phone_setting").prefetch_related("powers")
-                .order_by("sequence", "code"))  # fmt: skip
+    queryset = (
+        Responsibility.objects.select_related("supervision_phone_setting")
+        .prefetch_related("powers")
+        .order_by("sequence", "code")
+    )
 
 
 class ResponsibilityDetailView(PublicView):
@@ -85,8 +92,9 @@ class ResponsibilityDetailView(PublicView):
 
 class DefinitionFilter(serializers.Serializer):
     process_id = serializers.SlugField(required=False, max_length=100)
-    current = serializers.BooleanField(required=False, allow_null=True, default=None,
-                                       help_text="true：只列现行版本")  # fmt: skip
+    current = serializers.BooleanField(
+        required=False, allow_null=True, default=None, help_text="true：只列现行版本"
+    )
 
 
 @extend_schema(parameters=[DefinitionFilter])
@@ -123,9 +131,13 @@ class DefinitionFileQuery(serializers.Serializer):
 class DefinitionBpmnView(StaffView):
     """下载流程定义的 BPMN XML（或其调用的环节、表单文件）。"""
 
-    @extend_schema(parameters=[DefinitionFileQuery],
-                   responses={(200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY),
-                              (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT)})  # fmt: skip
+    @extend_schema(
+        parameters=[DefinitionFileQuery],
+        responses={
+            (200, "application/xml"): OpenApiResponse(OpenApiTypes.BINARY),
+            (200, "application/json"): OpenApiResponse(OpenApiTypes.OBJECT),
+        },
+    )
     def get(self, request, definition_id: int):
         definition = get_object_or_404(ProcessDefinition, pk=definition_id)
         params = DefinitionFileQuery(data=request.query_params)
@@ -134,7 +146,9 @@ class DefinitionBpmnView(StaffView):
         if name not in definition.sources:
             raise NotFound(_("没有源文件 %(name)s") % {"name": name})
         content_type = "application/json" if name.endswith(".json") else "application/xml"
-        response = HttpResponse(definition.sources[name].encode("utf-8"), content_type=f"{content_type}; charset=utf-8")
+        response = HttpResponse(
+            definition.sources[name].encode("utf-8"), content_type=f"{content_type}; charset=utf-8"
+        )
         filename = f"{definition.process_id}-v{definition.version}-{name.rsplit('/', 1)[-1]}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response
@@ -156,7 +170,9 @@ class MeView(StaffView):
     @extend_schema(responses=out.MeSerializer)
     def get(self, request):
         user = request.user
-        data = {"username": user.get_username(), "name": user.get_full_name(),
-                "assignments": scope_of(user).assignments}  # fmt: skip
+        data = {
+            "username": user.get_username(),
+            "name": user.get_full_name(),
+            "assignments": scope_of(user).assignments,
+        }
         return Response(out.MeSerializer(data).data)
-

@@ -38,26 +38,32 @@ class _PosterView(PublicView):
     def get(self, request, code: str, fmt: str):
         params = PosterQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
-        power = get_object_or_404(Power.objects.active().select_related("category", "supervision_phone_setting"),
-                                  code__iexact=code)  # fmt: skip
+        power = get_object_or_404(
+            Power.objects.active().select_related("category", "supervision_phone_setting"), code__iexact=code
+        )
         if self.kind == "risk" and not power.risk_points.exists():
             raise NotFound(_("该权力没有廉政风险点，无风险防控图"))
         public_url = request.build_absolute_uri(f"/api/powers/{power.code}/")
-        content = charts.render_poster(power, kind=self.kind, fmt=fmt, paper=params.validated_data["paper"],
-                                       public_url=public_url)  # fmt: skip
+        content = charts.render_poster(
+            power, kind=self.kind, fmt=fmt, paper=params.validated_data["paper"], public_url=public_url
+        )
         return _file(content, fmt, f"{power.code}-{self.kind}-{params.validated_data['paper']}.{fmt}")
 
 
-@extend_schema(parameters=[PosterQuery], responses={
-    (200, "image/svg+xml"): BINARY, (200, "application/pdf"): BINARY, (200, "image/png"): BINARY})  # fmt: skip
+@extend_schema(
+    parameters=[PosterQuery],
+    responses={(200, "image/svg+xml"): BINARY, (200, "application/pdf"): BINARY, (200, "image/png"): BINARY},
+)
 class PowerPosterView(_PosterView):
     """权力运行流程图（上墙海报，SVG、PDF 或 PNG；无需登录）。"""
 
     kind = "flow"
 
 
-@extend_schema(parameters=[PosterQuery], responses={
-    (200, "image/svg+xml"): BINARY, (200, "application/pdf"): BINARY, (200, "image/png"): BINARY})  # fmt: skip
+@extend_schema(
+    parameters=[PosterQuery],
+    responses={(200, "image/svg+xml"): BINARY, (200, "application/pdf"): BINARY, (200, "image/png"): BINARY},
+)
 class PowerRiskMapView(_PosterView):
     """廉政风险防控图（SVG、PDF 或 PNG；无需登录）。"""
 

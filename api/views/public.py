@@ -48,20 +48,35 @@ class FileObjectionView(PublicView):
     class FileObjectionInputSerializer(serializers.Serializer):
         content = serializers.CharField(max_length=2000, help_text="异议内容")
         evidence = serializers.CharField(max_length=2000, required=False, default="", allow_blank=True)
-        name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True,
-                                     help_text="姓名（鼓励实名，保密）")  # fmt: skip
-        contact = serializers.CharField(max_length=100, required=False, default="", allow_blank=True,
-                                        help_text="联系方式（用于反馈，保密）")  # fmt: skip
+        name = serializers.CharField(
+            max_length=100, required=False, default="", allow_blank=True, help_text="姓名（鼓励实名，保密）"
+        )
+        contact = serializers.CharField(
+            max_length=100,
+            required=False,
+            default="",
+            allow_blank=True,
+            help_text="联系方式（用于反馈，保密）",
+        )
 
     @extend_schema(request=FileObjectionInputSerializer, responses={201: ObjectionReceiptOut})
     def post(self, request, case_id: UUID):
         payload = self.FileObjectionInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        receipt = public.file_objection(case_id, content=data["content"], evidence=data["evidence"],
-                                        objector_name=data["name"], objector_contact=data["contact"],
-                                        now=self.now)  # fmt: skip
-        body = {"number": receipt.number, "case_reference": receipt.case.reference, "received_at": receipt.received_at}
+        receipt = public.file_objection(
+            case_id,
+            content=data["content"],
+            evidence=data["evidence"],
+            objector_name=data["name"],
+            objector_contact=data["contact"],
+            now=self.now,
+        )
+        body = {
+            "number": receipt.number,
+            "case_reference": receipt.case.reference,
+            "received_at": receipt.received_at,
+        }
         return Response(ObjectionReceiptOut(body).data, status=status.HTTP_201_CREATED)
 
 
@@ -81,8 +96,9 @@ class FileComplaintView(PublicView):
         kind = serializers.ChoiceField(choices=Complaint.Kind.choices, default=Complaint.Kind.COMPLAINT)
         subject = serializers.CharField(max_length=200, help_text="被投诉（举报）的人员、站所或事项")
         content = serializers.CharField(max_length=4000)
-        case_reference = serializers.CharField(max_length=40, required=False, default="", allow_blank=True,
-                                               help_text="相关案件编号（可选）")  # fmt: skip
+        case_reference = serializers.CharField(
+            max_length=40, required=False, default="", allow_blank=True, help_text="相关案件编号（可选）"
+        )
         name = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
         contact = serializers.CharField(max_length=100, required=False, default="", allow_blank=True)
 
@@ -100,9 +116,14 @@ class FileComplaintView(PublicView):
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
         complaint = public.file_complaint(
-            kind=data["kind"], subject=data["subject"], content=data["content"], case=data["case_reference"],
-            complainant_name=data["name"], complainant_contact=data["contact"], now=self.now,
-        )  # fmt: skip
+            kind=data["kind"],
+            subject=data["subject"],
+            content=data["content"],
+            case=data["case_reference"],
+            complainant_name=data["name"],
+            complainant_contact=data["contact"],
+            now=self.now,
+        )
         return Response(ComplaintReceiptOut(complaint).data, status=status.HTTP_201_CREATED)
 
 

@@ -22,8 +22,11 @@ class InboxView(StaffListView):
     serializer_class = out.InboxItemSerializer
 
     def get_queryset(self):
-        return (access.inbox(self.request.user).select_related("case", "claimed_by")
-                .order_by(F("due_at").asc(nulls_last=True), "created_at", "id"))  # fmt: skip
+        return (
+            access.inbox(self.request.user)
+            .select_related("case", "claimed_by")
+            .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")
+        )
 
 
 class _TaskAction(StaffView):
@@ -65,8 +68,9 @@ class CompleteTaskView(_TaskAction):
         case = access.get_visible_case(request.user, case_id)
         payload = self.CompleteTaskInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.complete_task(case.pk, task_id=task_id, actor=request.user, data=payload.validated_data["data"],
-                               now=self.now)  # fmt: skip
+        services.complete_task(
+            case.pk, task_id=task_id, actor=request.user, data=payload.validated_data["data"], now=self.now
+        )
         return self.respond(case_id)
 
 
@@ -82,6 +86,12 @@ class TaskFormView(StaffView):
         parsed = services.parsed_definition(case.definition)
         info = parsed.user_tasks.get(item.bpmn_id)
         form = info.form if info is not None else None
-        body = {"task_id": item.task_id, "bpmn_id": item.bpmn_id, "name": item.name, "lane": item.lane,
-                "form": form, "schema": parsed.forms.get(form) if form else None}  # fmt: skip
+        body = {
+            "task_id": item.task_id,
+            "bpmn_id": item.bpmn_id,
+            "name": item.name,
+            "lane": item.lane,
+            "form": form,
+            "schema": parsed.forms.get(form) if form else None,
+        }
         return Response(out.TaskFormSerializer(body).data)

@@ -17,11 +17,19 @@ from rest_framework.test import APIClient
 from engine.models import AuditEvent, Case, Complaint
 
 POSITION_USERS = {
-    "window_clerk": "window_clerk", "handler": "handler", "station_head": "station_head", "deputy": "deputy",
-    "chief": "chief", "committee_member": "committee_member_1", "recorder": "recorder",
-    "discipline_inspector": "discipline_inspector", "archivist": "archivist", "village_agent": "village_agent",
-    "village_committee": "village_committee", "administrator": "administrator",
-}  # fmt: skip
+    "window_clerk": "window_clerk",
+    "handler": "handler",
+    "station_head": "station_head",
+    "deputy": "deputy",
+    "chief": "chief",
+    "committee_member": "committee_member_1",
+    "recorder": "recorder",
+    "discipline_inspector": "discipline_inspector",
+    "archivist": "archivist",
+    "village_agent": "village_agent",
+    "village_committee": "village_committee",
+    "administrator": "administrator",
+}
 
 
 @dataclass
@@ -45,8 +53,10 @@ def load_demo() -> Demo:
     call_command("load_catalog", stdout=io.StringIO())
     call_command("seed_demo", allow_production=True, stdout=io.StringIO())  # tests run with DEBUG off
     users = {u.username: u for u in get_user_model().objects.all()}
-    cases = {e.payload["data"]["demo_seed"]: e.case
-             for e in AuditEvent.objects.filter(kind=AuditEvent.Kind.CASE_STARTED).select_related("case")}  # fmt: skip
+    cases = {
+        e.payload["data"]["demo_seed"]: e.case
+        for e in AuditEvent.objects.filter(kind=AuditEvent.Kind.CASE_STARTED).select_related("case")
+    }
     return Demo(users=users, cases=cases, complaint=Complaint.objects.get())
 
 

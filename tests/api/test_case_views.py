@@ -20,7 +20,8 @@ def references(response) -> set[str]:
 
 def test_start_case_by_power_code_runs_to_the_first_task(demo):
     response = demo.client("window_clerk").post(
-        "/api/cases/", {"power_code": "JF-01", "data": {"applicant": "郑十一", "expected_members": ["chief"]}},
+        "/api/cases/",
+        {"power_code": "JF-01", "data": {"applicant": "郑十一", "expected_members": ["chief"]}},
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -69,14 +70,17 @@ def test_case_list_shows_a_village_committee_the_cases_it_worked_on(demo):
     assert seen == {demo.cases[k].reference for k in ("mid_review", "notice_period", "minor_notice")}
 
 
-@pytest.mark.parametrize(("query", "expected"), [
-    ("power=JF-01", {"mid_review", "notice_period"}),
-    ("status=completed", {"completed"}),
-    ("status=cancelled", {"cancelled"}),
-    ("light=red", {"overdue"}),
-    ("power=JF-08&light=green", set()),
-    ("organization=station-01", {"just_started"}),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("power=JF-01", {"mid_review", "notice_period"}),
+        ("status=completed", {"completed"}),
+        ("status=cancelled", {"cancelled"}),
+        ("light=red", {"overdue"}),
+        ("power=JF-08&light=green", set()),
+        ("organization=station-01", {"just_started"}),
+    ],
+)
 def test_case_list_filters(demo, query, expected):
     got = references(demo.client("discipline_inspector").get(f"/api/cases/?{query}"))
     assert got == {demo.cases[k].reference for k in expected}
@@ -89,7 +93,9 @@ def test_case_list_filters_by_start_date(demo):
     assert demo.cases["overdue"].reference not in got
 
 
-@pytest.mark.parametrize("query", ["light=purple", "status=done", "started_from=yesterday", "organization=nowhere"])
+@pytest.mark.parametrize(
+    "query", ["light=purple", "status=done", "started_from=yesterday", "organization=nowhere"]
+)
 def test_case_list_rejects_bad_filters(demo, query):
     body = assert_error(demo.client("chief").get(f"/api/cases/?{query}"), 400, "invalid")
     assert set(body["fields"]) == {query.split("=")[0]}
@@ -101,7 +107,8 @@ def test_case_detail_has_tasks_deadlines_and_lights(demo):
     assert body["light"] == "red"
     assert body["due_at"] is not None
     assert [(t["bpmn_id"], t["light"], t["escalation_level"]) for t in body["tasks"]] == [
-        ("register_application", "red", 3)]
+        ("register_application", "red", 3)
+    ]
 
 
 def test_case_detail_of_a_closed_case_has_no_light(demo):
@@ -116,20 +123,30 @@ def test_case_detail_shows_the_pending_notice_period(demo):
 
 
 def test_a_case_outside_ones_visibility_is_not_found(demo):
-    assert_error(demo.client("village_agent").get(f"/api/cases/{demo.cases['mid_review'].pk}/"), 404, "case_not_found")
+    assert_error(
+        demo.client("village_agent").get(f"/api/cases/{demo.cases['mid_review'].pk}/"), 404, "case_not_found"
+    )
 
 
 def test_an_unknown_case_is_not_found(demo):
-    assert_error(demo.client("chief").get("/api/cases/00000000-0000-0000-0000-000000000000/"), 404, "case_not_found")
+    assert_error(
+        demo.client("chief").get("/api/cases/00000000-0000-0000-0000-000000000000/"), 404, "case_not_found"
+    )
 
 
 def test_cancel_case_with_a_reason_closes_it_and_withdraws_its_tasks(demo):
     case = demo.cases["just_started"]
-    response = demo.client("chief").post(f"/api/cases/{case.pk}/cancel/", {"reason": "申请人撤回"}, format="json")
+    response = demo.client("chief").post(
+        f"/api/cases/{case.pk}/cancel/", {"reason": "申请人撤回"}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["tasks"]) == ("cancelled", [])
     event = AuditEvent.objects.filter(case=case).latest("sequence")
-    assert (event.kind, event.payload, event.actor_name) == ("case_cancelled", {"reason": "申请人撤回"}, "chief")
+    assert (event.kind, event.payload, event.actor_name) == (
+        "case_cancelled",
+        {"reason": "申请人撤回"},
+        "chief",
+    )
 
 
 def test_cancel_case_without_a_reason_is_refused_and_writes_nothing(demo):

@@ -34,7 +34,9 @@ def test_poster_of_an_unknown_power_is_not_found_as_json(anon):
 
 
 def test_poster_rejects_an_unknown_paper(anon):
-    assert list(assert_error(anon.get("/api/powers/JF-01/poster.pdf?paper=A0"), 400, "invalid")["fields"]) == ["paper"]
+    assert list(
+        assert_error(anon.get("/api/powers/JF-01/poster.pdf?paper=A0"), 400, "invalid")["fields"]
+    ) == ["paper"]
 
 
 def _node_fill(svg: bytes, node_id: str) -> str:
@@ -48,9 +50,9 @@ def test_case_chart_shows_done_current_and_pending_steps(demo):
     case = demo.cases["notice_period"]
     response = demo.client("handler").get(f"/api/cases/{case.pk}/chart.svg")
     assert (response.status_code, response["Content-Type"]) == (200, "image/svg+xml")
-    assert _node_fill(response.content, "investigation").upper() == "#C8E6C9"   # done
-    assert _node_fill(response.content, "public_notice").upper() == "#FFB74D"   # current
-    assert _node_fill(response.content, "decision").upper() == "#EEEEEE"        # still to come
+    assert _node_fill(response.content, "investigation").upper() == "#C8E6C9"  # done
+    assert _node_fill(response.content, "public_notice").upper() == "#FFB74D"  # current
+    assert _node_fill(response.content, "decision").upper() == "#EEEEEE"  # still to come
 
 
 def test_case_chart_can_expand_the_called_blocks(demo):
@@ -61,5 +63,8 @@ def test_case_chart_can_expand_the_called_blocks(demo):
 
 
 def test_case_chart_of_a_case_one_cannot_see_is_not_found(demo):
-    assert_error(demo.client("village_agent").get(f"/api/cases/{demo.cases['mid_review'].pk}/chart.svg"),
-                 404, "case_not_found")  # fmt: skip
+    assert_error(
+        demo.client("village_agent").get(f"/api/cases/{demo.cases['mid_review'].pk}/chart.svg"),
+        404,
+        "case_not_found",
+    )

@@ -63,7 +63,9 @@ class Applicant:
     def my_task(self, user: str, bpmn_id: str) -> dict:
         inbox = self.api.ok("GET", "/api/tasks/?limit=500", user=user)["results"]
         mine = [t for t in inbox if t["case"]["id"] == self.case_id and t["bpmn_id"] == bpmn_id]
-        assert mine, f"{bpmn_id} is not in {user}'s inbox: {[(t['case']['reference'], t['bpmn_id']) for t in inbox]}"
+        assert mine, (
+            f"{bpmn_id} is not in {user}'s inbox: {[(t['case']['reference'], t['bpmn_id']) for t in inbox]}"
+        )
         return mine[0]
 
     def do(self, user: str, bpmn_id: str, **overrides: Any) -> dict:
@@ -72,8 +74,12 @@ class Applicant:
         data = {**self.answers.for_form(task["form"], bpmn_id), **overrides}
         if bpmn_id == "meeting_attendance":
             self.answers.stances, self.answers.attendance = [], data
-        case = self.api.ok("POST", f"/api/cases/{self.case_id}/tasks/{task['task_id']}/complete/", user=user,
-                           body={"data": data})  # fmt: skip
+        case = self.api.ok(
+            "POST",
+            f"/api/cases/{self.case_id}/tasks/{task['task_id']}/complete/",
+            user=user,
+            body={"data": data},
+        )
         if bpmn_id == "member_stance":
             self.answers.stances.append({"member": user, "stance": data["stance"]})
         if bpmn_id == "chief_stance":
@@ -89,8 +95,19 @@ def test_a_dibao_case_runs_from_application_to_filing_over_http(live_server):
     members = [m for m in COMMITTEE if m != "chief"]
 
     # the applicant applies at the window; the clerk starts the case by its power code
-    case = api.ok("POST", "/api/cases/", user="window_clerk", body={"power_code": "JF-01", "data": {
-        "applicant": "郑大妈", "applicant_id_number": "140121195003031234", "expected_members": COMMITTEE}})
+    case = api.ok(
+        "POST",
+        "/api/cases/",
+        user="window_clerk",
+        body={
+            "power_code": "JF-01",
+            "data": {
+                "applicant": "郑大妈",
+                "applicant_id_number": "140121195003031234",
+                "expected_members": COMMITTEE,
+            },
+        },
+    )
     flow = Applicant(api, case["id"])
     for step in ("register_application", "check_materials", "issue_receipt"):
         flow.do("window_clerk", step)
@@ -101,8 +118,12 @@ def test_a_dibao_case_runs_from_application_to_filing_over_http(live_server):
     # the station head claims the review before doing it; nobody else may then take it
     task = flow.my_task("station_head", "station_head_review")
     api.ok("POST", f"/api/cases/{case['id']}/tasks/{task['task_id']}/claim/", user="station_head")
-    status, body = api.call("POST", f"/api/cases/{case['id']}/tasks/{task['task_id']}/complete/", user="handler",
-                            body={"data": {}})  # fmt: skip
+    status, body = api.call(
+        "POST",
+        f"/api/cases/{case['id']}/tasks/{task['task_id']}/complete/",
+        user="handler",
+        body={"data": {}},
+    )
     assert (status, body["code"]) == (409, "task_claimed_by_other")
     flow.do("station_head", "station_head_review")
     flow.do("deputy", "deputy_review")
@@ -120,17 +141,28 @@ def test_a_dibao_case_runs_from_application_to_filing_over_http(live_server):
 
     # the notice goes up; the public sees it (masked) and one villager objects
     notice_end = timezone.localtime() + timedelta(seconds=NOTICE_SECONDS)
-    flow.do("handler", "post_notice", notice_start=timezone.localtime().isoformat(timespec="seconds"),
-            notice_end=notice_end.isoformat(timespec="seconds"),
-            notice_content="户主：郑大妈，身份证号 140121195003031234，拟保障人数 2 人")  # fmt: skip
+    flow.do(
+        "handler",
+        "post_notice",
+        notice_start=timezone.localtime().isoformat(timespec="seconds"),
+        notice_end=notice_end.isoformat(timespec="seconds"),
+        notice_content="户主：郑大妈，身份证号 140121195003031234，拟保障人数 2 人",
+    )
     board = api.ok("GET", "/api/public/notices/")
     [notice] = [n for n in board if n["case_id"] == case["id"]]
     assert notice["content"] == "户主：郑大妈，身份证号 1401**********1234，拟保障人数 2 人"
-    receipt = api.ok("POST", f"/api/public/notices/{case['id']}/objections/",
-                     body={"content": "申请人儿子在县城有商品房", "name": "邻居老王", "contact": "13600001234"})
+    receipt = api.ok(
+        "POST",
+        f"/api/public/notices/{case['id']}/objections/",
+        body={"content": "申请人儿子在县城有商品房", "name": "邻居老王", "contact": "13600001234"},
+    )
     assert receipt["number"].startswith("YY-")
-    flow.do("station_head", "examine_objection", objection_register_no=receipt["number"],
-            objection_finding="经重新入户调查，房屋登记在其儿子名下且已分户，异议不成立")  # fmt: skip
+    flow.do(
+        "station_head",
+        "examine_objection",
+        objection_register_no=receipt["number"],
+        objection_finding="经重新入户调查，房屋登记在其儿子名下且已分户，异议不成立",
+    )
 
     # the notice period ends: the timer worker moves the case on
     time.sleep(max(0.0, (notice_end - timezone.localtime()).total_seconds()) + 1.1)
@@ -145,15 +177,27 @@ def test_a_dibao_case_runs_from_application_to_filing_over_http(live_server):
     final = api.ok("GET", f"/api/cases/{case['id']}/", user="chief")
     assert (final["status"], final["tasks"], final["timers"]) == ("completed", [], [])
     users = {user for _, user in flow.done}
-    assert users == {"window_clerk", "handler", "village_committee", "station_head", "deputy", "recorder", "chief",
-                     "committee_member_1", "committee_member_2", "committee_member_3", "archivist"}  # fmt: skip
+    assert users == {
+        "window_clerk",
+        "handler",
+        "village_committee",
+        "station_head",
+        "deputy",
+        "recorder",
+        "chief",
+        "committee_member_1",
+        "committee_member_2",
+        "committee_member_3",
+        "archivist",
+    }
 
     history = api.ok("GET", f"/api/cases/{case['id']}/history/", user="discipline_inspector")
     kinds = [e["kind"] for e in history]
     assert kinds.count("task_completed") == len(flow.done)
-    assert kinds.count("message_received") == 1 and kinds.count("timer_fired") == 1
+    assert (kinds.count("message_received"), kinds.count("timer_fired")) == (1, 1)
     assert [e["payload"]["data"]["receipt_number"] for e in history if e["kind"] == "message_received"] == [
-        receipt["number"]]
+        receipt["number"]
+    ]
     assert "邻居老王" not in json.dumps(history, ensure_ascii=False)  # the objector stays confidential
     [objection] = api.ok("GET", f"/api/objections/?case={case['id']}", user="discipline_inspector")["results"]
     assert objection["objector_name"] == "邻居老王"

@@ -17,7 +17,8 @@ def assert_error(response, status: int, code: str) -> dict:
     body = response.json()
     assert set(body) == {"code", "detail", "fields"}
     assert body["code"] == code
-    assert isinstance(body["detail"], str) and body["detail"]
+    assert isinstance(body["detail"], str)
+    assert body["detail"]
     return body
 
 
@@ -27,8 +28,14 @@ def test_every_engine_error_has_an_http_status(error_class):
 
 
 def test_client_errors_never_map_to_server_errors():
-    client_side = {engine_errors.InvalidTaskData, engine_errors.PowerNotListed, engine_errors.ProcessError,
-                   engine_errors.QuorumNotMet, engine_errors.CaseNotFound, engine_errors.TaskNotFound}  # fmt: skip
+    client_side = {
+        engine_errors.InvalidTaskData,
+        engine_errors.PowerNotListed,
+        engine_errors.ProcessError,
+        engine_errors.QuorumNotMet,
+        engine_errors.CaseNotFound,
+        engine_errors.TaskNotFound,
+    }
     assert all(400 <= HTTP_STATUS[cls] < 500 for cls in client_side)
 
 
@@ -45,7 +52,8 @@ def test_an_engine_error_carries_its_field_errors(demo):
     task = case.work_items.get(bpmn_id="station_head_review")
     before = case_counts()
     response = demo.client("station_head").post(
-        f"/api/cases/{case.pk}/tasks/{task.task_id}/complete/", {"data": {"station_head_action": "sideways"}},
+        f"/api/cases/{case.pk}/tasks/{task.task_id}/complete/",
+        {"data": {"station_head_action": "sideways"}},
         format="json",
     )
     body = assert_error(response, 400, "invalid_task_data")
@@ -62,23 +70,31 @@ def test_validation_errors_list_each_field(demo):
 
 def test_nested_validation_errors_are_flattened_with_dotted_paths():
     assert flatten_fields({"a": {"b": ["bad"]}, "c": [{}, {"d": ["worse"]}], "non_field_errors": ["x"]}) == {
-        "a.b": ["bad"], "c.1.d": ["worse"], "__all__": ["x"],
-    }  # fmt: skip
+        "a.b": ["bad"],
+        "c.1.d": ["worse"],
+        "__all__": ["x"],
+    }
 
 
 def test_malformed_json_is_a_parse_error(demo):
-    response = demo.client("window_clerk").post("/api/cases/", '{"power_code": ', content_type="application/json")
+    response = demo.client("window_clerk").post(
+        "/api/cases/", '{"power_code": ', content_type="application/json"
+    )
     assert_error(response, 400, "parse_error")
 
 
-@pytest.mark.parametrize("raw", [
-    '{"power_code": "JF-01", "data": {"applicant": "a\\u0000b"}}',   # NUL: PostgreSQL refuses it
-    '{"power_code": "JF-01", "data": {"applicant": "\\ud800"}}',      # lone surrogate: not UTF-8
-    '{"power_code": "JF-01", "data": {"n": 1e400}}',                   # overflows to Infinity
-    '{"power_code": "JF-01", "data": {"n": NaN}}',
-    '{"power_code": "JF-01", "data": ' + "[" * 40 + "]" * 40 + "}",   # deeper than any form
-    "[" * 100_000 + "]" * 100_000,                                     # deeper than Python's recursion
-], ids=["nul", "surrogate", "overflow", "nan", "deep", "very-deep"])  # fmt: skip
+@pytest.mark.parametrize(
+    "raw",
+    [
+        '{"power_code": "JF-01", "data": {"applicant": "a\\u0000b"}}',  # NUL: PostgreSQL refuses it
+        '{"power_code": "JF-01", "data": {"applicant": "\\ud800"}}',  # lone surrogate: not UTF-8
+        '{"power_code": "JF-01", "data": {"n": 1e400}}',  # overflows to Infinity
+        '{"power_code": "JF-01", "data": {"n": NaN}}',
+        '{"power_code": "JF-01", "data": ' + "[" * 40 + "]" * 40 + "}",  # deeper than any form
+        "[" * 100_000 + "]" * 100_000,  # deeper than Python's recursion
+    ],
+    ids=["nul", "surrogate", "overflow", "nan", "deep", "very-deep"],
+)
 def test_json_the_database_cannot_store_is_a_parse_error_and_writes_nothing(demo, raw):
     before = case_counts()
     response = demo.client("window_clerk").post("/api/cases/", raw, content_type="application/json")
@@ -124,7 +140,10 @@ def test_an_unacceptable_response_type_is_reported(anon):
 @override_settings(PUBLIC_POST_THROTTLE_RATE="2/hour")
 def test_too_many_public_posts_are_throttled_and_the_last_writes_nothing(demo, anon):
     body = {"kind": "complaint", "subject": "民政所", "content": "态度生硬"}
-    assert [anon.post("/api/public/complaints/", body, format="json").status_code for _ in range(2)] == [201, 201]
+    assert [anon.post("/api/public/complaints/", body, format="json").status_code for _ in range(2)] == [
+        201,
+        201,
+    ]
     from engine.models import Complaint
 
     before = Complaint.objects.count()
@@ -139,7 +158,9 @@ def test_error_messages_follow_the_requested_language(anon):
     assert anon.get("/api/cases/", HTTP_ACCEPT_LANGUAGE="en").json()["detail"].startswith("Authentication")
 
 
-@pytest.mark.parametrize("query", ["limit=69301879631669731328", "offset=99999999999999999999999", "limit=-5&offset=-7"])
+@pytest.mark.parametrize(
+    "query", ["limit=69301879631669731328", "offset=99999999999999999999999", "limit=-5&offset=-7"]
+)
 def test_pagination_parameters_cannot_overflow_the_database(demo, query):
     response = demo.client("chief").get(f"/api/cases/?{query}")
     assert response.status_code == 200

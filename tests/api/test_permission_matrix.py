@@ -81,15 +81,20 @@ def test_permission_matrix(demo, position, method, path, outcome):
     from engine.models import ProcessDefinition
 
     url = path.format(
-        case=mid.pk, task=mid.work_items.get(bpmn_id="station_head_review").task_id,
-        notice=demo.cases["notice_period"].pk, complaint=demo.complaint.pk,
+        case=mid.pk,
+        task=mid.work_items.get(bpmn_id="station_head_review").task_id,
+        notice=demo.cases["notice_period"].pk,
+        complaint=demo.complaint.pk,
         definition=ProcessDefinition.objects.filter(is_current=True).values_list("pk", flat=True).first(),
-    )  # fmt: skip
+    )
     client = demo.client(None if position == ANONYMOUS else POSITION_USERS[position])
     before = case_counts()
     response = client.get(url) if method == "GET" else client.post(url, {}, format="json")
-    code = response.json().get("code") if response["Content-Type"].startswith("application/json") and \
-        isinstance(response.json(), dict) else None  # fmt: skip
+    code = (
+        response.json().get("code")
+        if response["Content-Type"].startswith("application/json") and isinstance(response.json(), dict)
+        else None
+    )
     if outcome == "ok":
         assert response.status_code not in (401, 403, 404), (response.status_code, response.content[:300])
     elif outcome == "401":

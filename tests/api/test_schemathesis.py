@@ -62,16 +62,27 @@ def test_no_operation_answers_with_a_server_error(demo, same_connection):
 
     for operation in operations:
 
-        @settings(max_examples=MAX_EXAMPLES, derandomize=True, database=None, deadline=None, print_blob=True,
-                  phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))  # fmt: skip
+        @settings(
+            max_examples=MAX_EXAMPLES,
+            derandomize=True,
+            database=None,
+            deadline=None,
+            print_blob=True,
+            phases=[Phase.explicit, Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy())
         def call(case):
             n = next(counter)
             for name, values in ids.items():
-                if case.path_parameters and name in case.path_parameters and n % 4 != 3:  # one in four stays random
+                if (
+                    case.path_parameters and name in case.path_parameters and n % 4 != 3
+                ):  # one in four stays random
                     case.path_parameters[name] = values[n % len(values)]
-            case.call_and_validate(headers={"Authorization": f"Token demo-{next(users)}"},
-                                   checks=[not_a_server_error, response_schema_conformance])  # fmt: skip
+            case.call_and_validate(
+                headers={"Authorization": f"Token demo-{next(users)}"},
+                checks=[not_a_server_error, response_schema_conformance],
+            )
 
         try:
             call()

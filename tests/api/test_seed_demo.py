@@ -9,15 +9,34 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from rest_framework.authtoken.models import Token
 
-from engine.models import AccountabilityRecord, Assignment, AuditEvent, Case, Complaint, Organization, WorkItem
+from engine.models import (
+    AccountabilityRecord,
+    Assignment,
+    AuditEvent,
+    Case,
+    Complaint,
+    Organization,
+    WorkItem,
+)
 from processes.models import Power
 
 pytestmark = pytest.mark.django_db
 
 
 def footprint() -> dict[str, int]:
-    return {model.__name__: model.objects.count() for model in (
-        Organization, Assignment, Token, Case, AuditEvent, WorkItem, Complaint, AccountabilityRecord)}
+    return {
+        model.__name__: model.objects.count()
+        for model in (
+            Organization,
+            Assignment,
+            Token,
+            Case,
+            AuditEvent,
+            WorkItem,
+            Complaint,
+            AccountabilityRecord,
+        )
+    }
 
 
 def test_running_seed_demo_twice_changes_nothing(demo):
@@ -29,7 +48,11 @@ def test_running_seed_demo_twice_changes_nothing(demo):
 def test_stations_are_named_exactly_as_the_handling_units(demo):
     stations = set(Organization.objects.filter(kind="station").values_list("name", flat=True))
     assert stations == set(Power.objects.active().values_list("handling_unit", flat=True))
-    assert set(Organization.objects.filter(kind="village").values_list("name", flat=True)) == {"东村", "西村", "南村"}
+    assert set(Organization.objects.filter(kind="village").values_list("name", flat=True)) == {
+        "东村",
+        "西村",
+        "南村",
+    }
 
 
 def test_every_position_has_a_user_with_a_fixed_token(demo):
@@ -40,15 +63,24 @@ def test_every_position_has_a_user_with_a_fixed_token(demo):
 
 
 def test_the_deputy_supervises_the_five_areas_and_the_chief_none(demo):
-    assert Assignment.objects.get(user__username="deputy", position__code="deputy").areas == ["财务", "行政审批"]
+    assert Assignment.objects.get(user__username="deputy", position__code="deputy").areas == [
+        "财务",
+        "行政审批",
+    ]
     assert all(not a.areas for a in Assignment.objects.filter(user__username="chief"))
 
 
 def test_the_demo_cases_are_in_their_states(demo):
     status = {key: Case.objects.get(pk=case.pk).status for key, case in demo.cases.items()}
-    assert status == {"just_started": "running", "mid_review": "running", "notice_period": "running",
-                      "minor_notice": "running", "completed": "completed", "overdue": "running",
-                      "cancelled": "cancelled"}  # fmt: skip
+    assert status == {
+        "just_started": "running",
+        "mid_review": "running",
+        "notice_period": "running",
+        "minor_notice": "running",
+        "completed": "completed",
+        "overdue": "running",
+        "cancelled": "cancelled",
+    }
     assert demo.cases["notice_period"].timers.filter(status="pending", bpmn_id="notice_period").exists()
 
 

@@ -12,8 +12,11 @@ from tests.api.test_exception_handler import assert_error
 
 pytestmark = pytest.mark.django_db
 
-STATION_HEAD_OK = {"station_head_action": "forward", "station_head_opinion": "同意经办意见",
-                   "station_head_recommendation": "approve"}  # fmt: skip
+STATION_HEAD_OK = {
+    "station_head_action": "forward",
+    "station_head_opinion": "同意经办意见",
+    "station_head_recommendation": "approve",
+}
 
 
 def inbox(demo, username: str) -> set[tuple[str, str]]:
@@ -27,12 +30,15 @@ def review_task(demo) -> tuple[str, str]:
     return str(case.pk), str(case.work_items.get(bpmn_id="station_head_review").task_id)
 
 
-@pytest.mark.parametrize(("username", "expected"), [
-    ("window_clerk", {("just_started", "register_application"), ("overdue", "register_application")}),
-    ("station_head", {("mid_review", "station_head_review")}),
-    ("handler", set()),
-    ("village_agent", set()),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("username", "expected"),
+    [
+        ("window_clerk", {("just_started", "register_application"), ("overdue", "register_application")}),
+        ("station_head", {("mid_review", "station_head_review")}),
+        ("handler", set()),
+        ("village_agent", set()),
+    ],
+)
 def test_inbox_holds_the_tasks_of_ones_lanes(demo, username, expected):
     assert inbox(demo, username) == {(demo.cases[k].reference, bpmn_id) for k, bpmn_id in expected}
 
@@ -50,8 +56,11 @@ def test_claim_then_only_the_claimant_sees_it_and_others_get_a_conflict(demo):
     assert response.status_code == 200, response.content
     assert [t["claimed_by"] for t in response.json()["tasks"]] == ["station_head"]
     before = case_counts()
-    assert_error(demo.client("station_head").post(f"/api/cases/{case_id}/tasks/{task_id}/claim/"),
-                 409, "task_claimed_by_other")  # fmt: skip
+    assert_error(
+        demo.client("station_head").post(f"/api/cases/{case_id}/tasks/{task_id}/claim/"),
+        409,
+        "task_claimed_by_other",
+    )
     assert case_counts() == before
 
 
@@ -62,34 +71,45 @@ def test_unclaim_gives_the_task_back(demo):
     response = client.post(f"/api/cases/{case_id}/tasks/{task_id}/unclaim/")
     assert response.status_code == 200, response.content
     assert [t["claimed_by"] for t in response.json()["tasks"]] == [None]
-    kinds = list(AuditEvent.objects.filter(case_id=case_id).order_by("-sequence").values_list("kind", flat=True)[:2])
+    kinds = list(
+        AuditEvent.objects.filter(case_id=case_id).order_by("-sequence").values_list("kind", flat=True)[:2]
+    )
     assert kinds == ["task_unclaimed", "task_claimed"]
 
 
 def test_unclaim_a_task_one_did_not_claim_is_a_conflict(demo):
     case_id, task_id = review_task(demo)
     before = case_counts()
-    assert_error(demo.client("station_head").post(f"/api/cases/{case_id}/tasks/{task_id}/unclaim/"),
-                 409, "task_not_claimed")  # fmt: skip
+    assert_error(
+        demo.client("station_head").post(f"/api/cases/{case_id}/tasks/{task_id}/unclaim/"),
+        409,
+        "task_not_claimed",
+    )
     assert case_counts() == before
 
 
 def test_complete_task_advances_the_case(demo):
     case_id, task_id = review_task(demo)
-    response = demo.client("station_head").post(f"/api/cases/{case_id}/tasks/{task_id}/complete/",
-                                                 {"data": STATION_HEAD_OK}, format="json")  # fmt: skip
+    response = demo.client("station_head").post(
+        f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK}, format="json"
+    )
     assert response.status_code == 200, response.content
     assert [t["bpmn_id"] for t in response.json()["tasks"]] == ["deputy_review"]
     event = AuditEvent.objects.filter(case_id=case_id).latest("sequence")
     assert (event.kind, event.bpmn_id, event.actor_name, event.payload["data"]) == (
-        "task_completed", "station_head_review", "station_head", STATION_HEAD_OK)
+        "task_completed",
+        "station_head_review",
+        "station_head",
+        STATION_HEAD_OK,
+    )
 
 
 def test_complete_task_outside_ones_lane_is_forbidden_and_writes_nothing(demo):
     case_id, task_id = review_task(demo)
     before = case_counts()
-    response = demo.client("handler").post(f"/api/cases/{case_id}/tasks/{task_id}/complete/",
-                                           {"data": STATION_HEAD_OK}, format="json")  # fmt: skip
+    response = demo.client("handler").post(
+        f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK}, format="json"
+    )
     assert_error(response, 403, "not_in_lane")
     assert case_counts() == before
 
@@ -99,52 +119,74 @@ def test_complete_task_twice_is_a_conflict(demo):
     client = demo.client("station_head")
     client.post(f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK}, format="json")
     before = case_counts()
-    response = client.post(f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK}, format="json")
+    response = client.post(
+        f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK}, format="json"
+    )
     assert_error(response, 409, "task_not_ready")
     assert case_counts() == before
 
 
 def test_complete_task_needs_data_as_an_object(demo):
     case_id, task_id = review_task(demo)
-    body = assert_error(demo.client("station_head").post(f"/api/cases/{case_id}/tasks/{task_id}/complete/",
-                                                         {"data": "同意"}, format="json"), 400, "invalid")  # fmt: skip
+    body = assert_error(
+        demo.client("station_head").post(
+            f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": "同意"}, format="json"
+        ),
+        400,
+        "invalid",
+    )
     assert list(body["fields"]) == ["data"]
 
 
 def test_a_task_of_a_case_one_cannot_see_is_not_found(demo):
     case_id, task_id = review_task(demo)
     before = case_counts()
-    assert_error(demo.client("village_agent").post(f"/api/cases/{case_id}/tasks/{task_id}/claim/"),
-                 404, "case_not_found")  # fmt: skip
+    assert_error(
+        demo.client("village_agent").post(f"/api/cases/{case_id}/tasks/{task_id}/claim/"),
+        404,
+        "case_not_found",
+    )
     assert case_counts() == before
 
 
 def test_an_unknown_task_is_not_found(demo):
     case_id, _ = review_task(demo)
     response = demo.client("station_head").post(
-        f"/api/cases/{case_id}/tasks/00000000-0000-0000-0000-000000000000/claim/")
+        f"/api/cases/{case_id}/tasks/00000000-0000-0000-0000-000000000000/claim/"
+    )
     assert_error(response, 404, "task_not_found")
 
 
 def test_task_form_is_the_json_schema_of_the_pinned_definition(demo):
     case_id, task_id = review_task(demo)
     body = demo.client("station_head").get(f"/api/cases/{case_id}/tasks/{task_id}/form/").json()
-    assert (body["bpmn_id"], body["form"], body["lane"]) == ("station_head_review", "review_station_head", "站所负责人")
+    assert (body["bpmn_id"], body["form"], body["lane"]) == (
+        "station_head_review",
+        "review_station_head",
+        "站所负责人",
+    )
     assert body["schema"]["type"] == "object"
     assert set(body["schema"]["required"]) == set(STATION_HEAD_OK)
 
 
 def test_multi_instance_stances_go_to_the_named_members(demo):
     case_id, task_id = review_task(demo)
-    demo.client("station_head").post(f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK},
-                                     format="json")  # fmt: skip
+    demo.client("station_head").post(
+        f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK}, format="json"
+    )
     deputy_task = WorkItem.objects.get(case_id=case_id, bpmn_id="deputy_review").task_id
-    demo.client("deputy").post(f"/api/cases/{case_id}/tasks/{deputy_task}/complete/", format="json", data={"data": {
-        "deputy_action": "conclude", "deputy_opinion": "同意", "deputy_conclusion": "approve"}})
+    demo.client("deputy").post(
+        f"/api/cases/{case_id}/tasks/{deputy_task}/complete/",
+        format="json",
+        data={
+            "data": {"deputy_action": "conclude", "deputy_opinion": "同意", "deputy_conclusion": "approve"}
+        },
+    )
     attendance = WorkItem.objects.get(case_id=case_id, bpmn_id="meeting_attendance")
     data = Answers(now=timezone.now()).for_form("meeting_attendance", "meeting_attendance")
-    response = demo.client("recorder").post(f"/api/cases/{case_id}/tasks/{attendance.task_id}/complete/",
-                                            {"data": data}, format="json")  # fmt: skip
+    response = demo.client("recorder").post(
+        f"/api/cases/{case_id}/tasks/{attendance.task_id}/complete/", {"data": data}, format="json"
+    )
     assert response.status_code == 200, response.content
     members = sorted(t["member"] for t in response.json()["tasks"])
     assert members == sorted(m for m in COMMITTEE if m != "chief")

@@ -37,7 +37,11 @@ USERS: list[tuple[str, str, list[tuple[str, str, tuple[str, ...]]]]] = [
     ("window_clerk", "李受理", [("window_clerk", TOWNSHIP_CODE, ())]),
     ("handler", "王经办", [("handler", STATIONS, ())]),
     ("station_head", "赵所长", [("station_head", STATIONS, ())]),
-    ("deputy", "孙副乡长", [("deputy", TOWNSHIP_CODE, ("财务", "行政审批")), ("committee_member", TOWNSHIP_CODE, ())]),
+    (
+        "deputy",
+        "孙副乡长",
+        [("deputy", TOWNSHIP_CODE, ("财务", "行政审批")), ("committee_member", TOWNSHIP_CODE, ())],
+    ),
     ("chief", "周书记", [("chief", TOWNSHIP_CODE, ()), ("committee_member", TOWNSHIP_CODE, ())]),
     ("committee_member_1", "吴委员", [("committee_member", TOWNSHIP_CODE, ())]),
     ("committee_member_2", "郑委员", [("committee_member", TOWNSHIP_CODE, ())]),
@@ -52,10 +56,18 @@ USERS: list[tuple[str, str, list[tuple[str, str, tuple[str, ...]]]]] = [
 
 # lane (position name in the BPMN) -> the demo user who works it
 LANE_USERS = {
-    "窗口受理员": "window_clerk", "经办人": "handler", "站所负责人": "station_head", "分管领导": "deputy",
-    "主要负责人": "chief", "记录人": "recorder", "档案管理员": "archivist", "村委会": "village_committee",
-    "纪检委员": "discipline_inspector", "代办员": "village_agent", "班子成员": "committee_member_1",
-}  # fmt: skip
+    "窗口受理员": "window_clerk",
+    "经办人": "handler",
+    "站所负责人": "station_head",
+    "分管领导": "deputy",
+    "主要负责人": "chief",
+    "记录人": "recorder",
+    "档案管理员": "archivist",
+    "村委会": "village_committee",
+    "纪检委员": "discipline_inspector",
+    "代办员": "village_agent",
+    "班子成员": "committee_member_1",
+}
 
 
 def demo_token(username: str) -> str:
@@ -96,68 +108,164 @@ class Answers:
     def _base(self, form: str) -> dict[str, Any]:
         members = list(COMMITTEE)
         everyone = self.stances
-        counts = {k: len([s for s in everyone if s["stance"] == k]) for k in ("agree", "disagree", "defer", "abstain")}
+        counts = {
+            k: len([s for s in everyone if s["stance"] == k])
+            for k in ("agree", "disagree", "defer", "abstain")
+        }
         table: dict[str, Callable[[], dict[str, Any]]] = {
             "acceptance_register": lambda: {
-                "first_responder": "window_clerk", "applicant": self.applicant, "applicant_contact": "13812345678",
-                "application_channel": "窗口", "matter": "申请办理", "received_at": self.day(),
-                "materials_received": ["申请书", "户口簿和家庭成员身份证"]},
-            "acceptance_check": lambda: {"materials_complete": True, "conditions_met": True, "check_opinion": "材料齐全，符合受理条件"},
+                "first_responder": "window_clerk",
+                "applicant": self.applicant,
+                "applicant_contact": "13812345678",
+                "application_channel": "窗口",
+                "matter": "申请办理",
+                "received_at": self.day(),
+                "materials_received": ["申请书", "户口簿和家庭成员身份证"],
+            },
+            "acceptance_check": lambda: {
+                "materials_complete": True,
+                "conditions_met": True,
+                "check_opinion": "材料齐全，符合受理条件",
+            },
             "acceptance_receipt": lambda: {
-                "receipt_number": "SL-" + self.day().replace("-", ""), "promised_date": self.day(14),
-                "first_responder_phone": "0351-5551234", "complaint_phone": "12345"},
+                "receipt_number": "SL-" + self.day().replace("-", ""),
+                "promised_date": self.day(14),
+                "first_responder_phone": "0351-5551234",
+                "complaint_phone": "12345",
+            },
             "investigation_household": lambda: {
-                "investigators": ["handler", "station_head"], "investigated_at": self.day(), "household_members": 3,
-                "household_income_monthly": 320.5, "economic_check_ref": "HD-2026-001",
-                "investigation_findings": "双人入户，家庭收入情况属实", "investigators_signed": True,
-                "applicant_signed": True, "related_to_staff": False, "household_eligible": True},
+                "investigators": ["handler", "station_head"],
+                "investigated_at": self.day(),
+                "household_members": 3,
+                "household_income_monthly": 320.5,
+                "economic_check_ref": "HD-2026-001",
+                "investigation_findings": "双人入户，家庭收入情况属实",
+                "investigators_signed": True,
+                "applicant_signed": True,
+                "related_to_staff": False,
+                "household_eligible": True,
+            },
             "village_evaluation": lambda: {
-                "village_meeting_kind": "村民代表会议", "village_meeting_date": self.day(), "village_expected_count": 30,
-                "village_present_count": 26, "village_agree_count": 24, "village_disagree_count": 1,
-                "village_abstain_count": 1, "village_supervisor": "handler", "village_signature_ref": "QZ-2026-001",
-                "village_opinion": "同意"},
-            "review_handler": lambda: {"handler_action": "forward", "handler_opinion": "经审查符合条件",
-                                       "handler_recommendation": "approve"},
-            "review_station_head": lambda: {"station_head_action": "forward", "station_head_opinion": "同意经办意见",
-                                            "station_head_recommendation": "approve"},
-            "review_deputy": lambda: {"deputy_action": "conclude", "deputy_opinion": "同意", "deputy_conclusion": "approve"},
+                "village_meeting_kind": "村民代表会议",
+                "village_meeting_date": self.day(),
+                "village_expected_count": 30,
+                "village_present_count": 26,
+                "village_agree_count": 24,
+                "village_disagree_count": 1,
+                "village_abstain_count": 1,
+                "village_supervisor": "handler",
+                "village_signature_ref": "QZ-2026-001",
+                "village_opinion": "同意",
+            },
+            "review_handler": lambda: {
+                "handler_action": "forward",
+                "handler_opinion": "经审查符合条件",
+                "handler_recommendation": "approve",
+            },
+            "review_station_head": lambda: {
+                "station_head_action": "forward",
+                "station_head_opinion": "同意经办意见",
+                "station_head_recommendation": "approve",
+            },
+            "review_deputy": lambda: {
+                "deputy_action": "conclude",
+                "deputy_opinion": "同意",
+                "deputy_conclusion": "approve",
+            },
             "meeting_attendance": lambda: {
-                "meeting_kind": "党政联席会议", "meeting_time": self.at(), "place": "乡政府三楼会议室", "host": "chief",
-                "recorder": "recorder", "topic": "研究审议事项", "major_matter": False, "attendees": members,
-                "absentees": [], "nonvoting_attendees": ["handler"], "recused": []},
+                "meeting_kind": "党政联席会议",
+                "meeting_time": self.at(),
+                "place": "乡政府三楼会议室",
+                "host": "chief",
+                "recorder": "recorder",
+                "topic": "研究审议事项",
+                "major_matter": False,
+                "attendees": members,
+                "absentees": [],
+                "nonvoting_attendees": ["handler"],
+                "recused": [],
+            },
             "member_stance": lambda: {"stance": "agree"},
             "chief_stance": lambda: {"chief_stance": "agree", "chief_reason": ""},
-            "meeting_minutes": lambda: {"minutes": {
-                "meeting_time": self.attendance.get("meeting_time", self.at()), "place": "乡政府三楼会议室",
-                "host": "chief", "present": members, "absent": [], "nonvoting": ["handler"], "recorder": "recorder",
-                "topic": "研究审议事项", "matters": "经办站所汇报调查、审核情况，与会人员逐一发表意见",
-                "member_opinions": [{"member": s["member"], "stance": s["stance"], "opinion": "同意"} for s in everyone],
-                "other_opinions": "", "dissent": [], "result": counts,
-                "decision": "同意" if counts["agree"] * 2 > len(members) else "不同意或缓议"}},
+            "meeting_minutes": lambda: {
+                "minutes": {
+                    "meeting_time": self.attendance.get("meeting_time", self.at()),
+                    "place": "乡政府三楼会议室",
+                    "host": "chief",
+                    "present": members,
+                    "absent": [],
+                    "nonvoting": ["handler"],
+                    "recorder": "recorder",
+                    "topic": "研究审议事项",
+                    "matters": "经办站所汇报调查、审核情况，与会人员逐一发表意见",
+                    "member_opinions": [
+                        {"member": s["member"], "stance": s["stance"], "opinion": "同意"} for s in everyone
+                    ],
+                    "other_opinions": "",
+                    "dissent": [],
+                    "result": counts,
+                    "decision": "同意" if counts["agree"] * 2 > len(members) else "不同意或缓议",
+                }
+            },
             "minutes_signature": lambda: {"confirmed": True},
             "notice_post": lambda: {
-                "notice_title": "最低生活保障初审对象公示", "notice_place": "东村村务公开栏",
-                "notice_content": f"户主：{self.applicant}，身份证号 140121198001011234，联系电话 13812345678，拟保障人数 3 人",
-                "notice_start": self.at(), "notice_end": self.at(days=self.notice_days), "photo_ref": "ZP-2026-001",
-                "objection_channel": "监督电话 12388；意见箱设在村委会"},
+                "notice_title": "最低生活保障初审对象公示",
+                "notice_place": "东村村务公开栏",
+                "notice_content": (
+                    f"户主：{self.applicant}，身份证号 140121198001011234，"
+                    "联系电话 13812345678，拟保障人数 3 人"
+                ),
+                "notice_start": self.at(),
+                "notice_end": self.at(days=self.notice_days),
+                "photo_ref": "ZP-2026-001",
+                "objection_channel": "监督电话 12388；意见箱设在村委会",
+            },
             "objection_examination": lambda: {
-                "objection_register_no": "YY-2026-001", "examination_method": "重新入户调查",
-                "objection_finding": "经重新入户调查，异议不成立", "objection_upheld": False,
-                "objection_evidence_ref": "ZJ-2026-001", "objector_informed_at": self.day()},
-            "decision_report": lambda: {"decision_approved": True, "decision_opinion": "同意上报",
-                                        "report_department": "县民政局", "reported_at": self.day()},
-            "county_result": lambda: {"county_approved": True, "county_document_no": "县民〔2026〕1号",
-                                      "county_decided_at": self.day()},
-            "disbursement": lambda: {"disbursed_amount": 1200, "disbursed_at": self.day(), "payment_channel": "一卡通",
-                                     "account_masked": "6217****1234", "finance_checked_by": "财政所钱会计"},
-            "decision_grant": lambda: {"decision_approved": True, "decision_document_no": "QR-2026-001",
-                                       "decided_at": self.day(), "decision_content": "准予"},
-            "service_delivery": lambda: {"service_document": "决定书", "service_method": "直接送达",
-                                         "served_at": self.day(), "service_recipient": self.applicant,
-                                         "service_receipt_ref": "SD-2026-001"},
-            "filing_archive": lambda: {"archive_number": "WS-2026-001", "retention": "定期30年", "archived_at": self.day(),
-                                       "volume_contents": ["申请书", "审核表", "决定书"]},
-        }  # fmt: skip
+                "objection_register_no": "YY-2026-001",
+                "examination_method": "重新入户调查",
+                "objection_finding": "经重新入户调查，异议不成立",
+                "objection_upheld": False,
+                "objection_evidence_ref": "ZJ-2026-001",
+                "objector_informed_at": self.day(),
+            },
+            "decision_report": lambda: {
+                "decision_approved": True,
+                "decision_opinion": "同意上报",
+                "report_department": "县民政局",
+                "reported_at": self.day(),
+            },
+            "county_result": lambda: {
+                "county_approved": True,
+                "county_document_no": "县民〔2026〕1号",
+                "county_decided_at": self.day(),
+            },
+            "disbursement": lambda: {
+                "disbursed_amount": 1200,
+                "disbursed_at": self.day(),
+                "payment_channel": "一卡通",
+                "account_masked": "6217****1234",
+                "finance_checked_by": "财政所钱会计",
+            },
+            "decision_grant": lambda: {
+                "decision_approved": True,
+                "decision_document_no": "QR-2026-001",
+                "decided_at": self.day(),
+                "decision_content": "准予",
+            },
+            "service_delivery": lambda: {
+                "service_document": "决定书",
+                "service_method": "直接送达",
+                "served_at": self.day(),
+                "service_recipient": self.applicant,
+                "service_receipt_ref": "SD-2026-001",
+            },
+            "filing_archive": lambda: {
+                "archive_number": "WS-2026-001",
+                "retention": "定期30年",
+                "archived_at": self.day(),
+                "volume_contents": ["申请书", "审核表", "决定书"],
+            },
+        }
         if form not in table:
             raise CommandError(f"演示数据没有表单 {form} 的答案")
         return table[form]()
@@ -176,7 +284,9 @@ def task_user(item: WorkItem) -> str:
 class Driver:
     """Advances one case a task at a time, as the demo user of each task, `step` minutes apart."""
 
-    def __init__(self, users: dict[str, Any], answers: Answers, *, step: timedelta = timedelta(minutes=20)) -> None:
+    def __init__(
+        self, users: dict[str, Any], answers: Answers, *, step: timedelta = timedelta(minutes=20)
+    ) -> None:
         self.users, self.answers, self.step_size = users, answers, step
         self.case: Case | None = None
 
@@ -188,11 +298,19 @@ class Driver:
         self.answers.now += self.step_size
         return self.answers.now
 
-    def start(self, power_code: str, *, township: Organization, data: dict[str, Any], actor: str = "window_clerk") -> Case:
+    def start(
+        self, power_code: str, *, township: Organization, data: dict[str, Any], actor: str = "window_clerk"
+    ) -> Case:
         power = Power.objects.get(code=power_code)
         start = {"applicant": self.answers.applicant, "expected_members": list(COMMITTEE), **data}
-        self.case = services.start_case(process_id=power.process_id, actor=self.users[actor], organization=township,
-                                        now=self.now, data=start, power_code=power_code)  # fmt: skip
+        self.case = services.start_case(
+            process_id=power.process_id,
+            actor=self.users[actor],
+            organization=township,
+            now=self.now,
+            data=start,
+            power_code=power_code,
+        )
         return self.case
 
     def ready(self) -> list[WorkItem]:
@@ -203,8 +321,9 @@ class Driver:
         data = self.answers.for_form(item.form, item.bpmn_id)
         if item.bpmn_id == "meeting_attendance":
             self.answers.stances, self.answers.attendance = [], data
-        self.case = services.complete_task(self.case.pk, task_id=item.task_id, actor=self.users[task_user(item)],
-                                           data=data, now=self.tick())  # fmt: skip
+        self.case = services.complete_task(
+            self.case.pk, task_id=item.task_id, actor=self.users[task_user(item)], data=data, now=self.tick()
+        )
         if item.form == "member_stance":
             self.answers.stances.append({"member": item.member, **data})
         if item.form == "chief_stance":
@@ -249,12 +368,17 @@ class Command(BaseCommand):
     help = "创建演示乡镇：组织、每个岗位一个用户（固定密码和令牌）、若干处于不同状态的案件。可重复运行。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--allow-production", action="store_true",
-                            help="DEBUG 关闭时也运行（演示令牌是公开的，切勿用于正式环境）")  # fmt: skip
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="DEBUG 关闭时也运行（演示令牌是公开的，切勿用于正式环境）",
+        )
 
     def handle(self, *args, allow_production: bool = False, **options):
         if not settings.DEBUG and not allow_production:
-            raise CommandError("演示用户的密码和令牌是公开的：DEBUG 关闭时拒绝运行（确需运行请加 --allow-production）")
+            raise CommandError(
+                "演示用户的密码和令牌是公开的：DEBUG 关闭时拒绝运行（确需运行请加 --allow-production）"
+            )
         if not Position.objects.exists() or not Power.objects.active().exists():
             raise CommandError("请先运行 manage.py load_catalog（载入权力清单和流程）")
         now = timezone.now()
@@ -268,23 +392,34 @@ class Command(BaseCommand):
     # -- organizations and users -----------------------------------------------------------
 
     def _organizations(self) -> Organization:
-        name = TownshipSetting.objects.filter(key="township_name").values_list("value", flat=True).first() or "示范乡"
+        name = (
+            TownshipSetting.objects.filter(key="township_name").values_list("value", flat=True).first()
+            or "示范乡"
+        )
         county, _ = Organization.objects.get_or_create(
-            code=COUNTY_CODE, defaults={"name": "示范县", "kind": Organization.Kind.COUNTY})
+            code=COUNTY_CODE, defaults={"name": "示范县", "kind": Organization.Kind.COUNTY}
+        )
         township, _ = Organization.objects.get_or_create(
-            code=TOWNSHIP_CODE, defaults={"name": name, "kind": Organization.Kind.TOWNSHIP, "parent": county})
-        units = list(dict.fromkeys(Power.objects.active().order_by("sequence").values_list("handling_unit", flat=True)))
+            code=TOWNSHIP_CODE, defaults={"name": name, "kind": Organization.Kind.TOWNSHIP, "parent": county}
+        )
+        units = list(
+            dict.fromkeys(Power.objects.active().order_by("sequence").values_list("handling_unit", flat=True))
+        )
         for unit in units:
-            if not Organization.objects.filter(kind=Organization.Kind.STATION, name=unit, parent=township).exists():
+            if not Organization.objects.filter(
+                kind=Organization.Kind.STATION, name=unit, parent=township
+            ).exists():
                 number = Organization.objects.filter(code__startswith="station-").count() + 1
                 while Organization.objects.filter(code=f"station-{number:02d}").exists():
                     number += 1
-                Organization.objects.create(code=f"station-{number:02d}", name=unit, kind=Organization.Kind.STATION,
-                                            parent=township)
+                Organization.objects.create(
+                    code=f"station-{number:02d}", name=unit, kind=Organization.Kind.STATION, parent=township
+                )
         for code, village in VILLAGES:
             Organization.objects.get_or_create(
-                code=code, defaults={"name": village, "kind": Organization.Kind.VILLAGE, "parent": township})
-        return township  # fmt: skip
+                code=code, defaults={"name": village, "kind": Organization.Kind.VILLAGE, "parent": township}
+            )
+        return township
 
     def _users(self, township: Organization) -> dict[str, Any]:
         User = get_user_model()
@@ -300,9 +435,12 @@ class Command(BaseCommand):
             for position, where, areas in posts:
                 targets = stations if where == STATIONS else [Organization.objects.get(code=where)]
                 for organization in targets:
-                    if not Assignment.objects.filter(user=user, position__code=position, organization=organization).exists():
-                        services.assign_position(user=user, position_code=position, organization=organization,
-                                                 areas=list(areas))  # fmt: skip
+                    if not Assignment.objects.filter(
+                        user=user, position__code=position, organization=organization
+                    ).exists():
+                        services.assign_position(
+                            user=user, position_code=position, organization=organization, areas=list(areas)
+                        )
             users[username] = user
         return users
 
@@ -311,7 +449,9 @@ class Command(BaseCommand):
     def _cases(self, users: dict[str, Any], township: Organization, now: datetime) -> list[tuple[str, Case]]:
         made = []
         for key, label, build in self._scenarios(users, township, now):
-            existing = AuditEvent.objects.filter(kind=AuditEvent.Kind.CASE_STARTED, payload__data__demo_seed=key).first()
+            existing = AuditEvent.objects.filter(
+                kind=AuditEvent.Kind.CASE_STARTED, payload__data__demo_seed=key
+            ).first()
             if existing is not None:
                 made.append((label, existing.case))
                 continue
@@ -334,13 +474,20 @@ class Command(BaseCommand):
         def notice_period() -> Case:
             # the notice was posted about a day ago and runs for 7 days
             d = driver("王五", 1.5, notice_days=7)
-            d.start("JF-01", township=township, data={"demo_seed": "notice_period",
-                                                       "applicant_id_number": "140121198001011234"})
+            d.start(
+                "JF-01",
+                township=township,
+                data={"demo_seed": "notice_period", "applicant_id_number": "140121198001011234"},
+            )
             return d.run_until(after_task("post_notice"))
 
         def minor_notice() -> Case:
             d = driver("刘小明", 1.5, notice_days=7)
-            d.start("JF-02", township=township, data={"demo_seed": "minor_notice", "applicant_birth_date": "2012-05-01"})
+            d.start(
+                "JF-02",
+                township=township,
+                data={"demo_seed": "minor_notice", "applicant_birth_date": "2012-05-01"},
+            )
             return d.run_until(after_task("post_notice"))
 
         def completed() -> Case:
@@ -358,7 +505,9 @@ class Command(BaseCommand):
         def cancelled() -> Case:
             d = driver("吴十", 1)
             case = d.start("QT-02", township=township, data={"demo_seed": "cancelled"})
-            return services.cancel_case(case.pk, actor=users["chief"], reason="申请人书面撤回申请", now=d.tick())
+            return services.cancel_case(
+                case.pk, actor=users["chief"], reason="申请人书面撤回申请", now=d.tick()
+            )
 
         return [
             ("just_started", "刚立案（宅基地审批）", just_started),
@@ -372,19 +521,32 @@ class Command(BaseCommand):
 
     def _complaint(self, now: datetime) -> None:
         """One complaint about the case under review (once)."""
-        case = AuditEvent.objects.get(kind=AuditEvent.Kind.CASE_STARTED, payload__data__demo_seed="mid_review").case
+        case = AuditEvent.objects.get(
+            kind=AuditEvent.Kind.CASE_STARTED, payload__data__demo_seed="mid_review"
+        ).case
         if not Complaint.objects.filter(case=case).exists():
-            public.file_complaint(kind=Complaint.Kind.COMPLAINT, subject="民政所", case=case,
-                                  content="办理低保时工作人员态度生硬，要求多次往返补交材料",
-                                  complainant_name="孙七", complainant_contact="13912345678", now=now)  # fmt: skip
+            public.file_complaint(
+                kind=Complaint.Kind.COMPLAINT,
+                subject="民政所",
+                case=case,
+                content="办理低保时工作人员态度生硬，要求多次往返补交材料",
+                complainant_name="孙七",
+                complainant_contact="13912345678",
+                now=now,
+            )
 
     def _print(self, users: dict[str, Any], made: list[tuple[str, Case]]) -> None:
         self.stdout.write("演示用户（用户名 / 姓名 / 密码 / 令牌）：")
-        for username, full_name, posts in USERS:
-            self.stdout.write(f"  {username:<22} {full_name:<6} {demo_password(username):<32} {demo_token(username)}")
+        for username, full_name, _posts in USERS:
+            self.stdout.write(
+                f"  {username:<22} {full_name:<6} {demo_password(username):<32} {demo_token(username)}"
+            )
         self.stdout.write("演示案件：")
         for label, case in made:
             case = Case.objects.get(pk=case.pk)
             self.stdout.write(f"  {case.reference:<28} {case.pk}  {case.get_status_display()}  {label}")
-        self.stdout.write(self.style.SUCCESS("完成。示例：curl -H 'Authorization: Token demo-handler' "
-                                             "http://127.0.0.1:8000/api/tasks/"))  # fmt: skip
+        self.stdout.write(
+            self.style.SUCCESS(
+                "完成。示例：curl -H 'Authorization: Token demo-handler' http://127.0.0.1:8000/api/tasks/"
+            )
+        )
