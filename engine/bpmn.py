@@ -18,7 +18,7 @@ import re
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import lru_cache
 from typing import Any
@@ -82,7 +82,7 @@ def clock(now: datetime) -> Iterator[None]:
     """Run the engine as of `now` (an aware datetime)."""
     if now.tzinfo is None:
         raise ValueError("the engine clock needs an aware datetime")
-    token = _NOW.set(now.astimezone(timezone.utc))
+    token = _NOW.set(now.astimezone(UTC))
     try:
         yield
     finally:
@@ -229,6 +229,13 @@ def parse_definition(sources: Mapping[str, str], process_id: str) -> ParsedDefin
     with _SPEC_LOCK:
         _SPEC_CACHE[sha] = parsed
     return parsed
+
+
+def clear_spec_cache() -> None:
+    """Forget every parsed spec."""
+    with _SPEC_LOCK:
+        _SPEC_CACHE.clear()
+    _VALIDATORS.clear()
 
 
 def _parse_uncached(sources: Mapping[str, str], process_id: str, sha: str) -> ParsedDefinition:
@@ -638,7 +645,7 @@ def pending_timers(workflow: BpmnWorkflow) -> list[PendingTimer]:
             continue
         due = datetime.fromisoformat(value)
         if due.tzinfo is None:
-            due = due.replace(tzinfo=timezone.utc)
+            due = due.replace(tzinfo=UTC)
         result.append(PendingTimer(bpmn_id=_bpmn_id(spiff_task), due_at=due))
     return sorted(result, key=lambda t: (t.due_at, t.bpmn_id))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import bpmn, services
+from engine import services
 from engine.models import Case, WorkItem
 from engine.replay import replay_case
 
@@ -18,8 +18,7 @@ pytestmark = pytest.mark.django_db
 
 
 def new_process() -> None:
-    bpmn._SPEC_CACHE.clear()
-    services._PARSED.clear()
+    services.clear_spec_caches()
 
 
 def ready(case) -> list[str]:

@@ -1,0 +1,136 @@
+"""Loading and storing a case under its lock, shared by the services (not a public API)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+
+from engine import audit, bpmn, rules, steps
+from engine import exceptions as exc
+from engine.models import Case, Timer, WorkItem
+from engine.services.definitions import parsed_definition
+
+SYSTEM_ACTOR = "system"
+OBJECTION_MESSAGE = "objection"
+NOTICE_TIMER_ID = "notice_period"
+
+
+def _actor_name(actor: AbstractBaseUser | None) -> str:
+    return actor.get_username() if actor is not None else SYSTEM_ACTOR
+
+
+def _locked_case(case_id: UUID | str, *, running: bool = True, skip_locked: bool = False) -> Case:
+    try:
+        # the definition's sources are only needed on a spec-cache miss: don't decode them per step
+        # of=("self",): lock the case row only, not the definition row every case of a process
+        # shares (which would serialize unrelated cases, and make SKIP LOCKED skip them)
+        query = Case.objects.select_for_update(skip_locked=skip_locked, of=("self",)).select_related("definition")
+        case = query.defer("definition__sources").get(pk=case_id)
+    except (Case.DoesNotExist, ValueError, TypeError, ValidationError) as error:
+        raise exc.CaseNotFound(case_id=case_id) from error
+    if running and case.status != Case.Status.RUNNING:
+        raise exc.CaseClosed(case_id=case.pk, status=case.status)
+    return case
+
+
+def _work_items(case: Case) -> list[WorkItem]:
+    """The case's work items, each with the claimant's user name as `claimant` (or None)."""
+    items = list(WorkItem.objects.filter(case_id=case.pk))
+    claimed = {wi.claimed_by_id for wi in items if wi.claimed_by_id is not None}
+    names = dict(get_user_model().objects.filter(pk__in=claimed).values_list("pk", "username")) if claimed else {}
+    for wi in items:
+        wi.claimant = names.get(wi.claimed_by_id)
+    return items
+
+
+def _load_state(case: Case, items: list[WorkItem]) -> steps.CaseState:
+    parsed = parsed_definition(case.definition)
+    workflow = bpmn.loads(case.workflow_json, parsed)
+    claims = {wi.task_id: wi.claimant for wi in items if wi.claimed_by_id is not None}
+    return steps.CaseState(parsed=parsed, workflow=workflow, status=case.status, claims=claims)
+
+
+def _store(
+    case: Case, state: steps.CaseState, *, now: datetime, items: list[WorkItem],
+    claimed_by: dict[UUID, Any] | None = None,
+) -> None:  # fmt: skip
+    """Write the snapshot, work items and timers of `state` to `case` (caller saves the case)."""
+    ready = state.ready_tasks() if state.status == Case.Status.RUNNING else []
+    ready_ids = {t.id for t in ready}
+    existing = {wi.task_id: wi for wi in items}
+    stale = [task_id for task_id in existing if task_id not in ready_ids]
+    if stale:
+        WorkItem.objects.filter(case=case, task_id__in=stale).delete()
+    new_items = [
+        WorkItem(
+            case=case, task_id=t.id, bpmn_id=t.bpmn_id, name=t.name, mi_index=t.mi_index or "",
+            member=t.member or "", lane=t.lane or "", form=t.form or "", created_at=now,
+            due_at=rules.task_due_at(case, t, now=now),
+        )  # fmt: skip
+        for t in ready
+        if t.id not in existing
+    ]
+    if new_items:
+        WorkItem.objects.bulk_create(new_items)
+    for task_id, user in (claimed_by or {}).items():
+        WorkItem.objects.filter(case=case, task_id=task_id).update(claimed_by=user)
+
+    pending = bpmn.pending_timers(state.workflow) if state.status == Case.Status.RUNNING else []
+    wanted = {(t.bpmn_id, t.due_at) for t in pending}
+    had_timers = case.next_timer_due is not None  # no pending rows otherwise: skip the query
+    have = {(t.bpmn_id, t.due_at): t for t in case.timers.filter(status=Timer.Status.PENDING)} if had_timers else {}
+    for key, row in have.items():
+        if key not in wanted:
+            fired = row.due_at <= now and state.status != Case.Status.CANCELLED
+            row.status = Timer.Status.FIRED if fired else Timer.Status.CANCELLED
+            row.fired_at = now if fired else None
+            row.save(update_fields=["status", "fired_at"])
+    new_timers = [Timer(case=case, bpmn_id=b, due_at=d) for (b, d) in sorted(wanted) if (b, d) not in have]
+    if new_timers:
+        Timer.objects.bulk_create(new_timers)
+
+    if state.status == Case.Status.RUNNING:
+        rules.update_clock(case, paused=rules.is_clock_paused(ready, (t.bpmn_id for t in pending)), now=now)
+    case.status = state.status
+    case.next_timer_due = min((t.due_at for t in pending), default=None)
+    case.workflow_json = bpmn.dumps(state.workflow)
+    case.state_hash = state.state_hash()
+    case.updated_at = now
+    if state.status != Case.Status.RUNNING and case.closed_at is None:
+        case.closed_at = now
+
+
+_CASE_FIELDS = ["status", "next_timer_due", "workflow_json", "state_hash", "updated_at", "closed_at",
+                "last_sequence", "last_hash", "paused_since", "paused_working_days", "due_at", "legal_due_at"]  # fmt: skip
+
+
+def _record(
+    case: Case, state: steps.CaseState, *, kind: str, actor: AbstractBaseUser | None, now: datetime,
+    items: list[WorkItem], key: bpmn.TaskKey | None = None, payload: Mapping[str, Any],
+    claimed_by: dict[UUID, Any] | None = None,
+) -> Case:  # fmt: skip
+    _store(case, state, now=now, items=items, claimed_by=claimed_by)
+    body = dict(payload)
+    if key is not None:
+        body["nth"] = key.nth
+    audit.append_event(
+        case, kind=kind, actor=actor, actor_name=_actor_name(actor), at=now,
+        bpmn_id=key.bpmn_id if key else "", mi_index=key.mi_index if key else None,
+        payload=body, state_hash=case.state_hash,
+    )  # fmt: skip
+    case.save(update_fields=_CASE_FIELDS)
+    return case
+
+
+def _locked_case_or_none(case_id: UUID | str) -> Case | None:
+    """The case, locked, or None when it is closed, gone, or locked by another worker (SKIP LOCKED)."""
+    try:
+        return _locked_case(case_id, skip_locked=True)
+    except (exc.CaseNotFound, exc.CaseClosed):
+        return None

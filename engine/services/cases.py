@@ -1,0 +1,216 @@
+"""Services that change a case: start, claim, complete, messages, conflicts, cancel.
+
+Each is one transaction under the case's lock and writes exactly one audit event; on any error
+nothing is written and the in-memory workflow is discarded.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from engine import audit, bpmn, rules, steps
+from engine import exceptions as exc
+from engine.models import AuditEvent, Case, ConflictDeclaration, Organization, WorkItem
+from engine.services._case_io import (
+    NOTICE_TIMER_ID,
+    OBJECTION_MESSAGE,
+    _load_state,
+    _locked_case,
+    _record,
+    _work_items,
+)
+from engine.services.definitions import current_definition, parsed_definition
+
+
+def _new_reference(power_code: str, process_id: str, now: datetime) -> str:
+    prefix = power_code or process_id[:24]
+    return f"{prefix}-{now:%Y%m%d}-{uuid.uuid4().hex[:6].upper()}"
+
+
+@transaction.atomic
+def start_case(
+    *, process_id: str, actor: AbstractBaseUser, organization: Organization, now: datetime,
+    data: Mapping[str, Any] | None = None, power_code: str = "",
+    applicant_user: AbstractBaseUser | None = None, agent_user: AbstractBaseUser | None = None,
+    limits: Mapping[str, Any] | None = None,
+) -> Case:  # fmt: skip
+    """Start a case of the current version of `process_id` and run it to its first wait state.
+
+    `applicant_user` / `agent_user`: the applicant, when a system user (e.g. a village cadre),
+    and the village agent who filed for them; neither may act on the case. `limits` sets the
+    promised/legal limits of a process that is not on the power list (powers bring their own).
+
+    Raises:
+        DefinitionNotFound, PowerNotListed, ProcessError.
+    """
+    definition = current_definition(process_id)
+    power = rules.check_can_start(definition=definition, power_code=power_code, actor=actor, organization=organization)
+    parsed = parsed_definition(definition)
+    start_data = audit.normalize_payload(data or {})
+    state = steps.start(parsed, data=start_data, at=now)
+    case = Case(
+        reference=_new_reference(power_code, process_id, now), definition=definition, power_code=power_code,
+        organization=organization, started_by=actor, started_at=now, updated_at=now,
+        applicant_user=applicant_user, agent_user=agent_user,
+    )  # fmt: skip
+    rules.setup_case(case, power, now=now)
+    if power is None and limits:
+        case.promised_limit, case.legal_limit = limits.get("promised"), limits.get("legal")
+        rules.set_deadlines(case)
+    _store_initial(case, state, now=now)
+    return _record(case, state, kind=AuditEvent.Kind.CASE_STARTED, actor=actor, now=now, items=[],
+                   payload={"data": start_data, "process_id": process_id, "definition_sha256": definition.sha256})  # fmt: skip
+
+
+def _store_initial(case: Case, state: steps.CaseState, *, now: datetime) -> None:
+    # The row must exist before work items and timers point at it.
+    case.workflow_json = bpmn.dumps(state.workflow)
+    case.state_hash = ""
+    case.save()
+
+
+@dataclass
+class _Step:
+    case: Case
+    state: steps.CaseState
+    items: list[WorkItem]
+    work_item: WorkItem
+    key: bpmn.TaskKey
+
+
+def _task_step(case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser, now: datetime, action: str) -> _Step:
+    case = _locked_case(case_id)
+    items = _work_items(case)
+    state = _load_state(case, items)
+    task_uuid = _as_uuid(task_id)
+    key = bpmn.task_key(state.workflow, task_uuid)  # TaskNotFound / TaskNotReady
+    work_item = next((wi for wi in items if wi.task_id == task_uuid), None)
+    if work_item is None:
+        raise exc.TaskNotReady(task=str(task_id), state="NOT_READY")
+    rules.check_task_action(case=case, work_item=work_item, actor=actor, action=action, now=now, state=state)
+    return _Step(case, state, items, work_item, key)
+
+
+def _as_uuid(value: UUID | str) -> UUID:
+    if isinstance(value, UUID):
+        return value
+    try:
+        return UUID(str(value))
+    except ValueError as error:
+        raise exc.TaskNotFound(task=str(value)) from error
+
+
+@transaction.atomic
+def claim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, now: datetime) -> Case:
+    """Claim a ready task so that only `actor` may complete it.
+
+    Raises:
+        CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskClaimedByOther, plus the rules' errors.
+    """
+    step = _task_step(case_id, task_id, actor, now, rules.CLAIM)
+    steps.claim(step.state, step.key, user=actor.get_username())
+    return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_CLAIMED, actor=actor, now=now, key=step.key,
+                   payload={}, items=step.items, claimed_by={step.work_item.task_id: actor})  # fmt: skip
+
+
+@transaction.atomic
+def unclaim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, now: datetime) -> Case:
+    """Give a claimed task back to the pool.
+
+    Raises:
+        CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskNotClaimed.
+    """
+    step = _task_step(case_id, task_id, actor, now, rules.UNCLAIM)
+    steps.unclaim(step.state, step.key)
+    return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_UNCLAIMED, actor=actor, now=now, key=step.key,
+                   payload={}, items=step.items, claimed_by={step.work_item.task_id: None})  # fmt: skip
+
+
+@transaction.atomic
+def complete_task(
+    case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, data: Mapping[str, Any], now: datetime,
+) -> Case:  # fmt: skip
+    """Complete a ready task with form data and run the case to its next wait state.
+
+    Raises:
+        CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskClaimedByOther, InvalidTaskData,
+        ProcessError, plus the rules' errors.
+    """
+    if not isinstance(data, Mapping):
+        raise exc.InvalidTaskData(fields={"__all__": ["data must be a JSON object"]})
+    step = _task_step(case_id, task_id, actor, now, rules.COMPLETE)
+    submitted = audit.normalize_payload(data)
+    rules.check_task_data(case=step.case, state=step.state, work_item=step.work_item, actor=actor, data=submitted)
+    steps.complete(step.state, step.key, data=submitted, at=now, task_id=step.work_item.task_id)
+    return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_COMPLETED, actor=actor, now=now, key=step.key,
+                   payload={"data": submitted}, items=step.items)  # fmt: skip
+
+
+@transaction.atomic
+def send_message(
+    case_id: UUID | str, *, name: str, data: Mapping[str, Any], actor: AbstractBaseUser | None, now: datetime,
+) -> Case:  # fmt: skip
+    """Deliver a message to a case, e.g. an objection during its notice period (any number of them).
+
+    Raises:
+        CaseNotFound, CaseClosed, MessageNotExpected.
+    """
+    case = _locked_case(case_id)
+    items = _work_items(case)
+    state = _load_state(case, items)
+    if name == OBJECTION_MESSAGE and not any(t.bpmn_id == NOTICE_TIMER_ID for t in bpmn.pending_timers(state.workflow)):
+        raise exc.MessageNotExpected(name=name)
+    body = audit.normalize_payload(data)
+    steps.message(state, name=name, payload=body, at=now)
+    return _record(case, state, kind=AuditEvent.Kind.MESSAGE_RECEIVED, actor=actor, now=now, items=items,
+                   payload={"name": name, "data": body})  # fmt: skip
+
+
+@transaction.atomic
+def declare_conflict(
+    case_id: UUID | str, *, user: AbstractBaseUser, relation: str, note: str = "", actor: AbstractBaseUser,
+    now: datetime,
+) -> Case:  # fmt: skip
+    """Record a conflict of interest: `user` is recused from the case, which is marked 单独备案.
+
+    Raises:
+        CaseNotFound, CaseClosed, InvalidTaskData (unknown relation or a second declaration).
+    """
+    if relation not in ConflictDeclaration.Relation.values:
+        raise exc.InvalidTaskData(fields={"relation": [f"unknown relation {relation!r}"]})
+    case = _locked_case(case_id)
+    if case.conflicts.filter(user=user).exists():
+        raise exc.InvalidTaskData(fields={"user": ["already declared"]})
+    items = _work_items(case)
+    state = _load_state(case, items)
+    ConflictDeclaration.objects.create(case=case, user=user, relation=relation, note=note, declared_at=now)
+    case.separate_filing = True
+    case.save(update_fields=["separate_filing"])
+    return _record(case, state, kind=AuditEvent.Kind.CONFLICT_DECLARED, actor=actor, now=now, items=items,
+                   payload={"user": user.get_username(), "relation": relation, "note": note})  # fmt: skip
+
+
+@transaction.atomic
+def cancel_case(case_id: UUID | str, *, actor: AbstractBaseUser, reason: str, now: datetime) -> Case:
+    """Cancel a running case with a reason; its work items and timers are withdrawn.
+
+    Raises:
+        ReasonRequired, CaseNotFound, CaseClosed.
+    """
+    if not isinstance(reason, str) or not reason.strip():
+        raise exc.ReasonRequired()
+    case = _locked_case(case_id)
+    rules.check_can_cancel(case=case, actor=actor)
+    items = _work_items(case)
+    state = _load_state(case, items)
+    steps.cancel(state)
+    return _record(case, state, kind=AuditEvent.Kind.CASE_CANCELLED, actor=actor, now=now, items=items,
+                   payload={"reason": reason.strip()})  # fmt: skip
