@@ -1,23 +1,24 @@
-"""Inputs for the `diagrams` package from the catalog and the stored definitions: a power's wall
-posters (权力运行流程图, 廉政风险防控图) and the live chart of a case.
+"""Charts for the API: a power's wall posters (权力运行流程图, 廉政风险防控图) and a case's chart.
 
-Posters are deterministic for the same inputs, so a rendered file is cached under the hash of
-everything it is drawn from (definition content, the power's sheet and risk points, kind, paper,
-format).
+Posters come from `processes.charts` and are deterministic for the same inputs, so a rendered file
+is cached under the hash of everything it is drawn from (definition content, the power's sheet and
+risk points, kind, paper, format). A case's chart is drawn here from its replayed state.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
 
 from django.core.cache import cache
+from django.utils.translation import gettext as _
+from rest_framework.exceptions import NotFound
 
 import diagrams
 from engine.models import Case, ProcessDefinition
 from engine.replay import replay_case
 from engine.services import current_definition
-from processes.models import Position, Power, TownshipSetting
+from processes.charts import POSTER, RISK, power_charts
+from processes.models import Position, Power
 
 CACHE_SECONDS = 24 * 3600
 CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"}
@@ -45,97 +46,37 @@ def _models(definition: ProcessDefinition) -> tuple[diagrams.BpmnModel, dict[str
     return diagrams.parse_bpmn(definition.sources[main].encode("utf-8")), called
 
 
-def _setting(key: str, default: Any = "") -> Any:
-    value = TownshipSetting.objects.filter(key=key).values_list("value", flat=True).first()
-    return default if value is None else value
-
-
-def _limit_text(value: int | None, unit: str, note: str) -> str:
-    if value is None:
-        return note.split("；")[0].split("。")[0][:40] or "——"
-    if value == 0:
-        return "即办"
-    return f"{value}{'个工作日' if unit == 'working_day' else '日'}"
-
-
-def power_sheet(power: Power, definition: ProcessDefinition, *, public_url: str) -> diagrams.PowerSheet:
-    return diagrams.PowerSheet(
-        township=str(_setting("township_name", "示范乡")),
-        code=power.code,
-        name=power.name,
-        category=power.category.name,
-        legal_bases=[f"{b.law} {b.article}".strip() for b in power.legal_bases.order_by("position")],
-        implementing_subject=power.implementing_subject,
-        handling_unit=power.handling_unit,
-        supervising_leader=power.supervising_leader,
-        legal_limit=_limit_text(power.legal_limit_value, power.legal_limit_unit, power.legal_limit_note),
-        promised_limit=_limit_text(
-            power.promised_limit_value, power.promised_limit_unit, power.promised_limit_note
-        ),
-        fee=power.fee_basis or "不收费",
-        materials=list(power.materials or []),
-        supervision_phone=str(power.supervision_phone_setting.value),
-        complaint_phone=str(_setting("complaint_phone")),
-        issue_date=definition.created_at.date(),
-        version=f"V{definition.version}",
-        public_url=public_url,
-        remedy=power.remedies or diagrams.DEFAULT_REMEDY,
-    )
-
-
-def risk_points(power: Power) -> list[diagrams.RiskPoint]:
-    return [
-        diagrams.RiskPoint(
-            node_id=r.node,
-            description=r.description,
-            level=r.level,
-            measures=list(r.measures),
-            responsible=r.responsible.name,
-            supervisor=r.supervisor.name,
-        )
-        for r in power.risk_points.select_related("responsible", "supervisor").order_by("position")
-    ]
-
-
-def render_poster(power: Power, *, kind: str, fmt: str, paper: str, public_url: str) -> bytes:
-    """The flow poster (`kind="flow"`) or risk map (`kind="risk"`) of a power on the current list.
+def render_poster(power: Power, *, kind: str, fmt: str, paper: str, public_base: str) -> bytes:
+    """The flow poster (`kind="flow"`) or risk map (`kind="risk"`) of a power on the current list,
+    drawn by `processes.charts` (the same charts as `manage.py render_flowcharts`).
 
     Raises:
         DefinitionNotFound: the power's process is not loaded.
-        DiagramError: the definition and the catalog do not fit (e.g. a risk point on a step not drawn).
+        NotFound: a risk map was asked for a power without risk points on its drawn steps.
+        DiagramError: graphviz failed.
     """
     definition = current_definition(power.process_id)
-    sheet = power_sheet(power, definition, public_url=public_url)
-    risks = risk_points(power)
-    key = (
-        "poster:"
-        + hashlib.sha256(repr((definition.sha256, sheet, risks, kind, fmt, paper)).encode()).hexdigest()
-    )
+    charts = power_charts(power, public_base=public_base)
+    if kind == "risk" and not charts.risks:
+        raise NotFound(_("该权力没有廉政风险点，无风险防控图"))
+    fingerprint = repr((definition.sha256, charts.sheet, charts.risks, kind, fmt, paper))
+    key = "poster:" + hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
     cached = cache.get(key)
     if cached is not None:
         return cached
-    model, called = _models(definition)
-    options = {
-        "paper": paper,
-        "position_names": dict(Position.objects.values_list("code", "name")),
-        "called_models": called,
-    }
-    if kind == "risk":
-        poster = diagrams.build_risk_map(sheet, model, risks, **options)
-    else:
-        poster = diagrams.build_flow_poster(sheet, model, risks=risks, **options)
-    content = poster.render(fmt)
+    content = charts.build(RISK if kind == "risk" else POSTER, paper=paper).render(fmt)
     cache.set(key, content, CACHE_SECONDS)
     return content
 
 
-def render_case_chart(case: Case, *, expand: bool) -> bytes:
-    """The case's process drawn with what is done (green), current (orange) and still to come (grey).
+def render_case_chart(case: Case, *, expand: bool, step: int | None = None) -> bytes:
+    """The case's process drawn with what is done (green), current (orange) and still to come (grey),
+    now or as of audit event `step`.
 
     The state comes from replaying the case's audit trail, so the chart shows what the record proves.
     """
     model, called = _models(case.definition)
-    states = replay_case(case).node_states
+    states = replay_case(case, upto=step).node_states
     process = model.process(case.definition.process_id)
     ids: dict[str, str] = {}  # drawn id -> BPMN id whose state it shows
     for node in process.iter_nodes():

@@ -6,11 +6,9 @@ from uuid import UUID
 
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 
 from api import access, charts
@@ -41,11 +39,12 @@ class _PosterView(PublicView):
         power = get_object_or_404(
             Power.objects.active().select_related("category", "supervision_phone_setting"), code__iexact=code
         )
-        if self.kind == "risk" and not power.risk_points.exists():
-            raise NotFound(_("该权力没有廉政风险点，无风险防控图"))
-        public_url = request.build_absolute_uri(f"/api/powers/{power.code}/")
         content = charts.render_poster(
-            power, kind=self.kind, fmt=fmt, paper=params.validated_data["paper"], public_url=public_url
+            power,
+            kind=self.kind,
+            fmt=fmt,
+            paper=params.validated_data["paper"],
+            public_base=request.build_absolute_uri("/"),
         )
         return _file(content, fmt, f"{power.code}-{self.kind}-{params.validated_data['paper']}.{fmt}")
 
@@ -72,10 +71,16 @@ class PowerRiskMapView(_PosterView):
 
 class CaseChartQuery(serializers.Serializer):
     expand = serializers.BooleanField(default=False, help_text="展开调用的环节（受理、审核、集体决策等）")
+    step = serializers.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=1_000_000,
+        help_text="回放到第几条审计事件时的状态（缺省：当前）",
+    )
 
 
 class CaseChartView(StaffView):
-    """案件的实时流程图（SVG）：已办绿色、当前橙色、未办灰色，依据审计记录重放得到。"""
+    """案件的流程图（SVG）：已办绿色、当前橙色、未办灰色，依据审计记录重放得到；可看第 N 步时的状态。"""
 
     renderer_classes = [JSONRenderer, SVGRenderer]
 
@@ -84,5 +89,7 @@ class CaseChartView(StaffView):
         case = access.get_visible_case(request.user, case_id)
         params = CaseChartQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
-        content = charts.render_case_chart(case, expand=params.validated_data["expand"])
+        content = charts.render_case_chart(
+            case, expand=params.validated_data["expand"], step=params.validated_data.get("step")
+        )
         return _file(content, "svg", f"{case.reference}.svg")

@@ -68,3 +68,17 @@ def test_case_chart_of_a_case_one_cannot_see_is_not_found(demo):
         404,
         "case_not_found",
     )
+
+
+def test_case_chart_as_of_an_earlier_step(demo):
+    case = demo.cases["notice_period"]
+    svg = demo.client("discipline_inspector").get(f"/api/cases/{case.pk}/chart.svg?step=1").content
+    assert _node_fill(svg, "acceptance").upper() == "#FFB74D"
+    assert _node_fill(svg, "public_notice").upper() == "#EEEEEE"
+
+
+def test_risk_map_of_a_power_without_risk_points_is_not_found(demo, anon):
+    from processes.models import Power
+
+    Power.objects.get(code="QR-04").risk_points.all().delete()
+    assert_error(anon.get("/api/powers/QR-04/risk-map.svg"), 404, "not_found")
