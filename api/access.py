@@ -137,12 +137,7 @@ def visible_cases(user: AbstractBaseUser) -> QuerySet[Case]:
 
 def get_visible_case(user: AbstractBaseUser, case_id: UUID | str) -> Case:
     """Raises: CaseNotFound (also for a case the user may not see)."""
-    case = (
-        visible_cases(user)
-        .select_related("definition", "organization", "handling_unit")
-        .filter(pk=case_id)
-        .first()
-    )
+    case = visible_cases(user).select_related("definition", "organization", "handling_unit").filter(pk=case_id).first()
     if case is None:
         raise engine_errors.CaseNotFound(case_id=case_id)
     return case

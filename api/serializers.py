@@ -277,9 +277,7 @@ class WorkItemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=LIGHT_CHOICES))
     def get_light(self, item: WorkItem) -> str:
-        return selectors.light(
-            due_at=item.due_at, legal_due_at=item.case.legal_due_at, now=self.context["now"]
-        )
+        return selectors.light(due_at=item.due_at, legal_due_at=item.case.legal_due_at, now=self.context["now"])
 
 
 class CaseBriefSerializer(serializers.ModelSerializer):
@@ -372,9 +370,7 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(WorkItemSerializer(many=True))
     def get_tasks(self, case: Case) -> list[dict[str, Any]]:
-        items = case.work_items.select_related("claimed_by", "case").order_by(
-            "created_at", "bpmn_id", "mi_index"
-        )
+        items = case.work_items.select_related("claimed_by", "case").order_by("created_at", "bpmn_id", "mi_index")
         return WorkItemSerializer(items, many=True, context=self.context).data
 
     @extend_schema_field(TimerSerializer(many=True))

@@ -8,6 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from api.views import cases, catalog, charts, oversight, public, tasks
+from api.views.base import PARSERS
 
 
 class CodeConverter:
@@ -51,6 +52,8 @@ class DocsView(SpectacularSwaggerView):
 class TokenView(ObtainAuthToken):
     """以用户名和密码换取令牌（Authorization: Token <key>）。"""
 
+    parser_classes = PARSERS
+
 
 class UnknownPathView(APIView):
     """Any other path under /api/: the one error shape instead of Django's HTML 404."""
@@ -58,9 +61,6 @@ class UnknownPathView(APIView):
     permission_classes = [AllowAny]
     authentication_classes: list = []
     schema = None
-
-    def dispatch(self, request, *args, **kwargs):
-        return super().dispatch(request, *args, **kwargs)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise NotFound()
@@ -97,9 +97,7 @@ urlpatterns = [
     path("organizations/", catalog.OrganizationListView.as_view(), name="organizations"),
     path("definitions/", catalog.DefinitionListView.as_view(), name="definitions"),
     path("definitions/<id:definition_id>/", catalog.DefinitionDetailView.as_view(), name="definition"),
-    path(
-        "definitions/<id:definition_id>/bpmn/", catalog.DefinitionBpmnView.as_view(), name="definition-bpmn"
-    ),
+    path("definitions/<id:definition_id>/bpmn/", catalog.DefinitionBpmnView.as_view(), name="definition-bpmn"),
     path("cases/", cases.CaseListView.as_view(), name="cases"),
     path(case, cases.CaseDetailView.as_view(), name="case"),
     path(case + "cancel/", cases.CancelCaseView.as_view(), name="cancel-case"),
@@ -114,17 +112,13 @@ urlpatterns = [
     path(task + "complete/", tasks.CompleteTaskView.as_view(), name="complete-task"),
     path("complaints/", oversight.ComplaintListView.as_view(), name="complaints"),
     path("complaints/<id:complaint_id>/", oversight.ComplaintDetailView.as_view(), name="complaint"),
-    path(
-        "complaints/<id:complaint_id>/reply/", oversight.ReplyComplaintView.as_view(), name="reply-complaint"
-    ),
+    path("complaints/<id:complaint_id>/reply/", oversight.ReplyComplaintView.as_view(), name="reply-complaint"),
     path("objections/", oversight.ObjectionListView.as_view(), name="objections"),
     path("accountability/", oversight.AccountabilityListView.as_view(), name="accountability"),
     # the public, without login
     path("public/notices/", public.NoticeListView.as_view(), name="notices"),
     path("public/notices/<uuid:case_id>/", public.NoticeDetailView.as_view(), name="notice"),
-    path(
-        "public/notices/<uuid:case_id>/objections/", public.FileObjectionView.as_view(), name="file-objection"
-    ),
+    path("public/notices/<uuid:case_id>/objections/", public.FileObjectionView.as_view(), name="file-objection"),
     path("public/complaints/", public.FileComplaintView.as_view(), name="file-complaint"),
     path("public/receipts/<code:number>/", public.ReceiptView.as_view(), name="receipt"),
     re_path(r"^.*$", UnknownPathView.as_view()),

@@ -81,9 +81,7 @@ class CaseListView(StaffListView):
         if "started_to" in wanted:
             cases = cases.filter(started_at__date__lte=wanted["started_to"])
         if "light" in wanted:
-            cases = selectors.filter_by_light(
-                cases.filter(status=Case.Status.RUNNING), wanted["light"], now=self.now
-            )
+            cases = selectors.filter_by_light(cases.filter(status=Case.Status.RUNNING), wanted["light"], now=self.now)
         return cases
 
     @extend_schema(parameters=[CaseFilter])
@@ -152,9 +150,7 @@ class CancelCaseView(StaffView):
         case = access.get_visible_case(request.user, case_id)
         payload = self.CancelCaseInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.cancel_case(
-            case.pk, actor=request.user, reason=payload.validated_data["reason"], now=self.now
-        )
+        services.cancel_case(case.pk, actor=request.user, reason=payload.validated_data["reason"], now=self.now)
         case = access.get_visible_case(request.user, case_id)
         return Response(out.CaseDetailSerializer(case, context=self.context()).data)
 

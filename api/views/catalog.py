@@ -61,9 +61,7 @@ class PowerDetailView(PublicView):
         query = (
             Power.objects.active()
             .select_related("category", "supervision_phone_setting")
-            .prefetch_related(
-                "legal_bases", "risk_points__responsible", "risk_points__supervisor", "responsibilities"
-            )
+            .prefetch_related("legal_bases", "risk_points__responsible", "risk_points__supervisor", "responsibilities")
         )
         power = get_object_or_404(query, code__iexact=code)
         return Response(out.PowerDetailSerializer(power, context=self.context()).data)
@@ -92,9 +90,7 @@ class ResponsibilityDetailView(PublicView):
 
 class DefinitionFilter(serializers.Serializer):
     process_id = serializers.SlugField(required=False, max_length=100)
-    current = serializers.BooleanField(
-        required=False, allow_null=True, default=None, help_text="true：只列现行版本"
-    )
+    current = serializers.BooleanField(required=False, allow_null=True, default=None, help_text="true：只列现行版本")
 
 
 @extend_schema(parameters=[DefinitionFilter])
@@ -146,9 +142,7 @@ class DefinitionBpmnView(StaffView):
         if name not in definition.sources:
             raise NotFound(_("没有源文件 %(name)s") % {"name": name})
         content_type = "application/json" if name.endswith(".json") else "application/xml"
-        response = HttpResponse(
-            definition.sources[name].encode("utf-8"), content_type=f"{content_type}; charset=utf-8"
-        )
+        response = HttpResponse(definition.sources[name].encode("utf-8"), content_type=f"{content_type}; charset=utf-8")
         filename = f"{definition.process_id}-v{definition.version}-{name.rsplit('/', 1)[-1]}"
         response["Content-Disposition"] = f'attachment; filename="{filename}"'
         return response

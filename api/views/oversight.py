@@ -21,17 +21,13 @@ def _sees_identity(user) -> bool:
 
 def _complaints(user):
     visible = access.visible_cases(user).values("pk")
-    return Complaint.objects.filter(Q(case__isnull=True) | Q(case__in=visible)).select_related(
-        "case", "handled_by"
-    )
+    return Complaint.objects.filter(Q(case__isnull=True) | Q(case__in=visible)).select_related("case", "handled_by")
 
 
 class ComplaintFilter(serializers.Serializer):
     status = serializers.ChoiceField(choices=Complaint.Status.choices, required=False)
     kind = serializers.ChoiceField(choices=Complaint.Kind.choices, required=False)
-    number = serializers.CharField(
-        required=False, max_length=32, help_text="受理编号（投诉人来电时报的号码）"
-    )
+    number = serializers.CharField(required=False, max_length=32, help_text="受理编号（投诉人来电时报的号码）")
 
 
 @extend_schema(parameters=[ComplaintFilter], responses=out.ComplaintWithIdentitySerializer(many=True))
@@ -41,11 +37,7 @@ class ComplaintListView(StaffListView):
     required_positions = {"GET": access.LEADERS_AND_INSPECTOR}
 
     def get_serializer_class(self):
-        return (
-            out.ComplaintWithIdentitySerializer
-            if _sees_identity(self.request.user)
-            else out.ComplaintSerializer
-        )
+        return out.ComplaintWithIdentitySerializer if _sees_identity(self.request.user) else out.ComplaintSerializer
 
     def get_queryset(self):
         params = ComplaintFilter(data=self.request.query_params)
@@ -87,9 +79,7 @@ class ReplyComplaintView(StaffView):
         complaint = _get_complaint(request.user, complaint_id)
         payload = self.ReplyComplaintInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        complaint = public.reply_complaint(
-            complaint.pk, actor=request.user, now=self.now, **payload.validated_data
-        )
+        complaint = public.reply_complaint(complaint.pk, actor=request.user, now=self.now, **payload.validated_data)
         return Response(_complaint_body(request.user, complaint))
 
 
@@ -107,9 +97,7 @@ class ObjectionListView(StaffListView):
     def get_queryset(self):
         params = CaseQuery(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        receipts = ObjectionReceipt.objects.filter(
-            case__in=access.visible_cases(self.request.user).values("pk")
-        )
+        receipts = ObjectionReceipt.objects.filter(case__in=access.visible_cases(self.request.user).values("pk"))
         if params.validated_data.get("case"):
             receipts = receipts.filter(case_id=params.validated_data["case"])
         return receipts.select_related("case").order_by("-received_at", "-id")
@@ -125,9 +113,7 @@ class AccountabilityListView(StaffListView):
     def get_queryset(self):
         params = CaseQuery(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        records = AccountabilityRecord.objects.filter(
-            case__in=access.visible_cases(self.request.user).values("pk")
-        )
+        records = AccountabilityRecord.objects.filter(case__in=access.visible_cases(self.request.user).values("pk"))
         if params.validated_data.get("case"):
             records = records.filter(case_id=params.validated_data["case"])
         return records.select_related("case").order_by("-created_at", "-id")

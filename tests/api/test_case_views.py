@@ -93,9 +93,7 @@ def test_case_list_filters_by_start_date(demo):
     assert demo.cases["overdue"].reference not in got
 
 
-@pytest.mark.parametrize(
-    "query", ["light=purple", "status=done", "started_from=yesterday", "organization=nowhere"]
-)
+@pytest.mark.parametrize("query", ["light=purple", "status=done", "started_from=yesterday", "organization=nowhere"])
 def test_case_list_rejects_bad_filters(demo, query):
     body = assert_error(demo.client("chief").get(f"/api/cases/?{query}"), 400, "invalid")
     assert set(body["fields"]) == {query.split("=")[0]}
@@ -123,22 +121,16 @@ def test_case_detail_shows_the_pending_notice_period(demo):
 
 
 def test_a_case_outside_ones_visibility_is_not_found(demo):
-    assert_error(
-        demo.client("village_agent").get(f"/api/cases/{demo.cases['mid_review'].pk}/"), 404, "case_not_found"
-    )
+    assert_error(demo.client("village_agent").get(f"/api/cases/{demo.cases['mid_review'].pk}/"), 404, "case_not_found")
 
 
 def test_an_unknown_case_is_not_found(demo):
-    assert_error(
-        demo.client("chief").get("/api/cases/00000000-0000-0000-0000-000000000000/"), 404, "case_not_found"
-    )
+    assert_error(demo.client("chief").get("/api/cases/00000000-0000-0000-0000-000000000000/"), 404, "case_not_found")
 
 
 def test_cancel_case_with_a_reason_closes_it_and_withdraws_its_tasks(demo):
     case = demo.cases["just_started"]
-    response = demo.client("chief").post(
-        f"/api/cases/{case.pk}/cancel/", {"reason": "申请人撤回"}, format="json"
-    )
+    response = demo.client("chief").post(f"/api/cases/{case.pk}/cancel/", {"reason": "申请人撤回"}, format="json")
     assert response.status_code == 200, response.content
     assert (response.json()["status"], response.json()["tasks"]) == ("cancelled", [])
     event = AuditEvent.objects.filter(case=case).latest("sequence")

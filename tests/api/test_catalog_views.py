@@ -22,9 +22,7 @@ def test_the_power_list_filters_by_category(anon):
     assert codes == [f"JF-0{n}" for n in range(1, 10)]
 
 
-@pytest.mark.parametrize(
-    ("query", "codes"), [("最低生活保障", ["JF-01"]), ("qr-0", [f"QR-0{n}" for n in range(1, 6)])]
-)
+@pytest.mark.parametrize(("query", "codes"), [("最低生活保障", ["JF-01"]), ("qr-0", [f"QR-0{n}" for n in range(1, 6)])])
 def test_the_power_list_searches_names_and_codes(anon, query, codes):
     assert [p["code"] for p in anon.get(f"/api/powers/?q={query}").json()["results"]] == codes
 
@@ -61,9 +59,7 @@ def test_categories_are_public(anon):
 
 def test_definitions_list_versions_to_staff(demo):
     body = demo.client("administrator").get("/api/definitions/?process_id=power_jf_01").json()
-    assert [(d["process_id"], d["version"], d["is_current"]) for d in body["results"]] == [
-        ("power_jf_01", 1, True)
-    ]
+    assert [(d["process_id"], d["version"], d["is_current"]) for d in body["results"]] == [("power_jf_01", 1, True)]
 
 
 def test_definition_detail_lists_files_and_user_tasks(demo):
@@ -92,9 +88,7 @@ def test_bpmn_download_of_a_called_block_or_form(demo):
     client = demo.client("handler")
     block = client.get(f"/api/definitions/{definition.pk}/bpmn/?file=bpmn/blocks/block_review.bpmn")
     assert b'id="block_review"' in block.content
-    assert_error(
-        client.get(f"/api/definitions/{definition.pk}/bpmn/?file=../../etc/passwd"), 404, "not_found"
-    )
+    assert_error(client.get(f"/api/definitions/{definition.pk}/bpmn/?file=../../etc/passwd"), 404, "not_found")
 
 
 def test_definitions_are_for_staff_only(anon):

@@ -34,9 +34,7 @@ def test_poster_of_an_unknown_power_is_not_found_as_json(anon):
 
 
 def test_poster_rejects_an_unknown_paper(anon):
-    assert list(
-        assert_error(anon.get("/api/powers/JF-01/poster.pdf?paper=A0"), 400, "invalid")["fields"]
-    ) == ["paper"]
+    assert list(assert_error(anon.get("/api/powers/JF-01/poster.pdf?paper=A0"), 400, "invalid")["fields"]) == ["paper"]
 
 
 def _node_fill(svg: bytes, node_id: str) -> str:

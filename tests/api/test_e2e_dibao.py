@@ -63,9 +63,7 @@ class Applicant:
     def my_task(self, user: str, bpmn_id: str) -> dict:
         inbox = self.api.ok("GET", "/api/tasks/?limit=500", user=user)["results"]
         mine = [t for t in inbox if t["case"]["id"] == self.case_id and t["bpmn_id"] == bpmn_id]
-        assert mine, (
-            f"{bpmn_id} is not in {user}'s inbox: {[(t['case']['reference'], t['bpmn_id']) for t in inbox]}"
-        )
+        assert mine, f"{bpmn_id} is not in {user}'s inbox: {[(t['case']['reference'], t['bpmn_id']) for t in inbox]}"
         return mine[0]
 
     def do(self, user: str, bpmn_id: str, **overrides: Any) -> dict:

@@ -77,9 +77,7 @@ def test_nested_validation_errors_are_flattened_with_dotted_paths():
 
 
 def test_malformed_json_is_a_parse_error(demo):
-    response = demo.client("window_clerk").post(
-        "/api/cases/", '{"power_code": ', content_type="application/json"
-    )
+    response = demo.client("window_clerk").post("/api/cases/", '{"power_code": ', content_type="application/json")
     assert_error(response, 400, "parse_error")
 
 
@@ -165,3 +163,13 @@ def test_pagination_parameters_cannot_overflow_the_database(demo, query):
     response = demo.client("chief").get(f"/api/cases/?{query}")
     assert response.status_code == 200
     assert response.json()["count"] == len(demo.cases)
+
+
+def test_the_token_endpoint_refuses_json_the_database_cannot_store(anon):
+    response = anon.post("/api/auth/token/", "[" * 100_000 + "]" * 100_000, content_type="application/json")
+    assert_error(response, 400, "parse_error")
+
+
+def test_the_token_endpoint_answers_for_a_known_user(demo, anon):
+    response = anon.post("/api/auth/token/", {"username": "handler", "password": "Demo-handler-2026"}, format="json")
+    assert response.json() == {"token": "demo-handler"}

@@ -56,9 +56,7 @@ def test_notice_board_lists_cases_in_their_notice_period_with_ids_and_phones_mas
     assert response.status_code == 200
     [notice] = response.json()
     assert notice["reference"] == demo.cases["notice_period"].reference
-    assert (
-        notice["content"] == "户主：王五，身份证号 1401**********1234，联系电话 138****5678，拟保障人数 3 人"
-    )
+    assert notice["content"] == "户主：王五，身份证号 1401**********1234，联系电话 138****5678，拟保障人数 3 人"
     assert notice["applicant"] == "王五"
     assert notice["objection_channel"] == "监督电话 12388；意见箱设在村委会"
     assert set(notice) == {
@@ -111,17 +109,13 @@ def test_objection_is_delivered_to_the_case_with_a_receipt_and_no_identity(demo,
 def test_objection_to_a_case_not_on_the_board_is_refused_and_writes_nothing(demo, anon):
     for key in ("mid_review", "minor_notice", "completed"):
         before = case_counts(), ObjectionReceipt.objects.count()
-        response = anon.post(
-            f"/api/public/notices/{demo.cases[key].pk}/objections/", OBJECTION, format="json"
-        )
+        response = anon.post(f"/api/public/notices/{demo.cases[key].pk}/objections/", OBJECTION, format="json")
         assert_error(response, 404, "notice_not_found")
         assert (case_counts(), ObjectionReceipt.objects.count()) == before
 
 
 def test_objection_needs_content(demo, anon):
-    response = anon.post(
-        f"/api/public/notices/{demo.cases['notice_period'].pk}/objections/", {}, format="json"
-    )
+    response = anon.post(f"/api/public/notices/{demo.cases['notice_period'].pk}/objections/", {}, format="json")
     assert list(assert_error(response, 400, "invalid")["fields"]) == ["content"]
 
 

@@ -75,9 +75,7 @@ def test_no_operation_answers_with_a_server_error(demo, same_connection):
         def call(case):
             n = next(counter)
             for name, values in ids.items():
-                if (
-                    case.path_parameters and name in case.path_parameters and n % 4 != 3
-                ):  # one in four stays random
+                if case.path_parameters and name in case.path_parameters and n % 4 != 3:  # one in four stays random
                     case.path_parameters[name] = values[n % len(values)]
             case.call_and_validate(
                 headers={"Authorization": f"Token demo-{next(users)}"},

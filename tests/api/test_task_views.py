@@ -71,9 +71,7 @@ def test_unclaim_gives_the_task_back(demo):
     response = client.post(f"/api/cases/{case_id}/tasks/{task_id}/unclaim/")
     assert response.status_code == 200, response.content
     assert [t["claimed_by"] for t in response.json()["tasks"]] == [None]
-    kinds = list(
-        AuditEvent.objects.filter(case_id=case_id).order_by("-sequence").values_list("kind", flat=True)[:2]
-    )
+    kinds = list(AuditEvent.objects.filter(case_id=case_id).order_by("-sequence").values_list("kind", flat=True)[:2])
     assert kinds == ["task_unclaimed", "task_claimed"]
 
 
@@ -119,9 +117,7 @@ def test_complete_task_twice_is_a_conflict(demo):
     client = demo.client("station_head")
     client.post(f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK}, format="json")
     before = case_counts()
-    response = client.post(
-        f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK}, format="json"
-    )
+    response = client.post(f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK}, format="json")
     assert_error(response, 409, "task_not_ready")
     assert case_counts() == before
 
@@ -178,9 +174,7 @@ def test_multi_instance_stances_go_to_the_named_members(demo):
     demo.client("deputy").post(
         f"/api/cases/{case_id}/tasks/{deputy_task}/complete/",
         format="json",
-        data={
-            "data": {"deputy_action": "conclude", "deputy_opinion": "同意", "deputy_conclusion": "approve"}
-        },
+        data={"data": {"deputy_action": "conclude", "deputy_opinion": "同意", "deputy_conclusion": "approve"}},
     )
     attendance = WorkItem.objects.get(case_id=case_id, bpmn_id="meeting_attendance")
     data = Answers(now=timezone.now()).for_form("meeting_attendance", "meeting_attendance")
