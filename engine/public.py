@@ -136,9 +136,7 @@ def _start_data(case: Case) -> dict[str, Any]:
 
 def _posted_notice(case: Case) -> dict[str, Any]:
     """The data of the task that posted the notice (the latest completed task with a notice title)."""
-    events = (
-        case.audit_events.filter(kind=AuditEvent.Kind.TASK_COMPLETED).order_by("-sequence").only("payload")
-    )
+    events = case.audit_events.filter(kind=AuditEvent.Kind.TASK_COMPLETED).order_by("-sequence").only("payload")
     for event in events:
         data = (event.payload or {}).get("data") or {}
         if "notice_title" in data:
@@ -182,8 +180,7 @@ def _pending_notice_timers(now: datetime):
 def list_notices(*, now: datetime) -> list[Notice]:
     """Cases now in their notice period, soonest ending first; minors' cases are left out."""
     notices = (
-        _notice_of(t.case, t, now=now)
-        for t in _pending_notice_timers(now).order_by("due_at", "case__reference")
+        _notice_of(t.case, t, now=now) for t in _pending_notice_timers(now).order_by("due_at", "case__reference")
     )
     return [n for n in notices if n is not None]
 

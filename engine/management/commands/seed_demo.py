@@ -108,10 +108,7 @@ class Answers:
     def _base(self, form: str) -> dict[str, Any]:
         members = list(COMMITTEE)
         everyone = self.stances
-        counts = {
-            k: len([s for s in everyone if s["stance"] == k])
-            for k in ("agree", "disagree", "defer", "abstain")
-        }
+        counts = {k: len([s for s in everyone if s["stance"] == k]) for k in ("agree", "disagree", "defer", "abstain")}
         table: dict[str, Callable[[], dict[str, Any]]] = {
             "acceptance_register": lambda: {
                 "first_responder": "window_clerk",
@@ -212,8 +209,7 @@ class Answers:
                 "notice_title": "最低生活保障初审对象公示",
                 "notice_place": "东村村务公开栏",
                 "notice_content": (
-                    f"户主：{self.applicant}，身份证号 140121198001011234，"
-                    "联系电话 13812345678，拟保障人数 3 人"
+                    f"户主：{self.applicant}，身份证号 140121198001011234，联系电话 13812345678，拟保障人数 3 人"
                 ),
                 "notice_start": self.at(),
                 "notice_end": self.at(days=self.notice_days),
@@ -284,9 +280,7 @@ def task_user(item: WorkItem) -> str:
 class Driver:
     """Advances one case a task at a time, as the demo user of each task, `step` minutes apart."""
 
-    def __init__(
-        self, users: dict[str, Any], answers: Answers, *, step: timedelta = timedelta(minutes=20)
-    ) -> None:
+    def __init__(self, users: dict[str, Any], answers: Answers, *, step: timedelta = timedelta(minutes=20)) -> None:
         self.users, self.answers, self.step_size = users, answers, step
         self.case: Case | None = None
 
@@ -376,9 +370,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, allow_production: bool = False, **options):
         if not settings.DEBUG and not allow_production:
-            raise CommandError(
-                "演示用户的密码和令牌是公开的：DEBUG 关闭时拒绝运行（确需运行请加 --allow-production）"
-            )
+            raise CommandError("演示用户的密码和令牌是公开的：DEBUG 关闭时拒绝运行（确需运行请加 --allow-production）")
         if not Position.objects.exists() or not Power.objects.active().exists():
             raise CommandError("请先运行 manage.py load_catalog（载入权力清单和流程）")
         now = timezone.now()
@@ -392,23 +384,16 @@ class Command(BaseCommand):
     # -- organizations and users -----------------------------------------------------------
 
     def _organizations(self) -> Organization:
-        name = (
-            TownshipSetting.objects.filter(key="township_name").values_list("value", flat=True).first()
-            or "示范乡"
-        )
+        name = TownshipSetting.objects.filter(key="township_name").values_list("value", flat=True).first() or "示范乡"
         county, _ = Organization.objects.get_or_create(
             code=COUNTY_CODE, defaults={"name": "示范县", "kind": Organization.Kind.COUNTY}
         )
         township, _ = Organization.objects.get_or_create(
             code=TOWNSHIP_CODE, defaults={"name": name, "kind": Organization.Kind.TOWNSHIP, "parent": county}
         )
-        units = list(
-            dict.fromkeys(Power.objects.active().order_by("sequence").values_list("handling_unit", flat=True))
-        )
+        units = list(dict.fromkeys(Power.objects.active().order_by("sequence").values_list("handling_unit", flat=True)))
         for unit in units:
-            if not Organization.objects.filter(
-                kind=Organization.Kind.STATION, name=unit, parent=township
-            ).exists():
+            if not Organization.objects.filter(kind=Organization.Kind.STATION, name=unit, parent=township).exists():
                 number = Organization.objects.filter(code__startswith="station-").count() + 1
                 while Organization.objects.filter(code=f"station-{number:02d}").exists():
                     number += 1
@@ -505,9 +490,7 @@ class Command(BaseCommand):
         def cancelled() -> Case:
             d = driver("吴十", 1)
             case = d.start("QT-02", township=township, data={"demo_seed": "cancelled"})
-            return services.cancel_case(
-                case.pk, actor=users["chief"], reason="申请人书面撤回申请", now=d.tick()
-            )
+            return services.cancel_case(case.pk, actor=users["chief"], reason="申请人书面撤回申请", now=d.tick())
 
         return [
             ("just_started", "刚立案（宅基地审批）", just_started),
@@ -521,9 +504,7 @@ class Command(BaseCommand):
 
     def _complaint(self, now: datetime) -> None:
         """One complaint about the case under review (once)."""
-        case = AuditEvent.objects.get(
-            kind=AuditEvent.Kind.CASE_STARTED, payload__data__demo_seed="mid_review"
-        ).case
+        case = AuditEvent.objects.get(kind=AuditEvent.Kind.CASE_STARTED, payload__data__demo_seed="mid_review").case
         if not Complaint.objects.filter(case=case).exists():
             public.file_complaint(
                 kind=Complaint.Kind.COMPLAINT,
@@ -538,9 +519,7 @@ class Command(BaseCommand):
     def _print(self, users: dict[str, Any], made: list[tuple[str, Case]]) -> None:
         self.stdout.write("演示用户（用户名 / 姓名 / 密码 / 令牌）：")
         for username, full_name, _posts in USERS:
-            self.stdout.write(
-                f"  {username:<22} {full_name:<6} {demo_password(username):<32} {demo_token(username)}"
-            )
+            self.stdout.write(f"  {username:<22} {full_name:<6} {demo_password(username):<32} {demo_token(username)}")
         self.stdout.write("演示案件：")
         for label, case in made:
             case = Case.objects.get(pk=case.pk)
