@@ -192,7 +192,8 @@ def check_task_action(
     if tags & set(FIVE_AREAS) and CHIEF in held:
         raise exc.ChiefNotDirectHandler(areas=sorted(tags & set(FIVE_AREAS)))
 
-    if work_item.mi_index and work_item.member and CHIEF in held and action == COMPLETE:
+    # 末位表态: on a stance task (property stance=true) the chief's own instance waits for the others
+    if properties.get("stance") == "true" and work_item.member and CHIEF in held and action == COMPLETE:
         from engine.models import WorkItem
 
         others = WorkItem.objects.filter(case=case, bpmn_id=work_item.bpmn_id).exclude(pk=work_item.pk)

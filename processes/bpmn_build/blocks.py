@@ -243,7 +243,7 @@ def block_collective_decision() -> Process:
     p.script("check_quorum", "核对法定人数", "recorder", QUORUM_SCRIPT)
     p.gateway("gw_quorum", "达到法定人数？", "recorder")
     p.user("reschedule_meeting", "改期召开", "recorder", "meeting_reschedule")
-    p.user("member_stance", "班子成员逐一表态", "committee_member", "member_stance",
+    p.user("member_stance", "班子成员逐一表态", "committee_member", "member_stance", stance=True,
            mi={"input": "present_members", "output": "stances", "item": "member", "output_item": "stance_record"})
     p.script("compute_majority", "汇总成员意见", "committee_member", MAJORITY_SCRIPT)
     p.user("chief_stance", "主要负责人末位表态", "chief", "chief_stance",

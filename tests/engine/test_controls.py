@@ -194,3 +194,23 @@ def test_a_recused_member_may_not_be_counted_as_voting(meeting):
                                              actor=meeting.people["chief"], now=meeting.tick())
     data = {"expected_members": ["alice", "bob", "carol"], "present_members": ["alice", "bob", "carol"], "proceed": True}
     refused(meeting, exc.ConflictOfInterest, "conflict_of_interest", "recorder", "attendance", data)
+
+
+def test_the_speaking_order_binds_stances_only(sample_definition, township, people, t0):
+    """Without the stance property (e.g. signing the minutes) the chief may act in any order."""
+    from engine import services as svc
+    from tests.conftest import sample_sources
+
+    sources = sample_sources()
+    sources["sample_approval.bpmn"] = sources["sample_approval.bpmn"].replace(
+        '<spiffworkflow:property name="stance" value="true"/>', "")
+    svc.register_definition(process_id="sample_approval", sources=sources)
+    from tests.engine.conftest import Driver
+
+    case = svc.start_case(process_id="sample_approval", actor=people["clerk"], organization=township, now=t0,
+                          data={"members": ["alice", "chief"]})  # fmt: skip
+    driver = Driver(case, people, t0)
+    driver.complete("clerk", "accept", ACCEPT)
+    driver.complete("handler", "review", REVIEW)
+    driver.vote("chief")
+    assert Case.objects.get(pk=case.pk).last_sequence == 4

@@ -111,7 +111,9 @@ def test_lanes_are_positions_and_every_top_level_node_is_in_exactly_one(path):
     for task in t.iterfind(".//bpmn:userTask", NS):
         props = {p.get("name"): p.get("value") for p in task.iterfind(".//spiffworkflow:property", NS)}
         assert (FORMS_DIR / f"{props['form']}.schema.json").exists()
-        assert set(props) <= {"form", "time_limit", "tags", "duty", "documents"}
+        assert set(props) <= {"form", "time_limit", "tags", "duty", "stance", "documents"}
+        if "stance" in props:
+            assert (props["stance"], mi_of(task) is not None) == ("true", True)
         if "time_limit" in props:
             assert re.fullmatch(r"\d+(WD|D)", props["time_limit"])
         if "duty" in props:
@@ -119,6 +121,10 @@ def test_lanes_are_positions_and_every_top_level_node_is_in_exactly_one(path):
         mi = task.find("bpmn:multiInstanceLoopCharacteristics", NS)
         if mi is not None:
             assert mi.find("bpmn:inputDataItem", NS).get("id") == "member"
+
+
+def mi_of(task):
+    return task.find("bpmn:multiInstanceLoopCharacteristics", NS)
 
 
 @pytest.mark.parametrize("path", sorted(POWERS_DIR.glob("*.bpmn")), ids=lambda p: p.stem)
