@@ -2,7 +2,7 @@
 
 Posters come from `processes.charts` and are deterministic for the same inputs, so a rendered file
 is cached under the hash of everything it is drawn from (definition content, the power's sheet and
-risk points, kind, paper, format). A case's chart is drawn here from its replayed state.
+risk points, kind, paper, format). A case's chart comes from `processes.charts.case_chart`.
 """
 
 from __future__ import annotations
@@ -13,37 +13,13 @@ from django.core.cache import cache
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
-import diagrams
-from engine.models import Case, ProcessDefinition
-from engine.replay import replay_case
+from engine.models import Case
 from engine.services import current_definition
-from processes.charts import POSTER, RISK, power_charts
-from processes.models import Position, Power
+from processes.charts import POSTER, RISK, case_chart, power_charts
+from processes.models import Power
 
 CACHE_SECONDS = 24 * 3600
 CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"}
-
-
-def main_file(definition: ProcessDefinition) -> str:
-    """The BPMN file that defines the definition's own process (the others are called blocks)."""
-    marker = f'id="{definition.process_id}"'
-    bpmn_files = sorted(name for name in definition.sources if name.endswith(".bpmn"))
-    return next(
-        (name for name in bpmn_files if marker in definition.sources[name]),
-        bpmn_files[0] if bpmn_files else "",
-    )
-
-
-def _models(definition: ProcessDefinition) -> tuple[diagrams.BpmnModel, dict[str, diagrams.BpmnModel]]:
-    """The main model and, per process id, the models of the blocks it calls."""
-    main = main_file(definition)
-    called: dict[str, diagrams.BpmnModel] = {}
-    for name, text in sorted(definition.sources.items()):
-        if name.endswith(".bpmn") and name != main:
-            model = diagrams.parse_bpmn(text.encode("utf-8"))
-            for process in model.processes:
-                called[process.id] = model
-    return diagrams.parse_bpmn(definition.sources[main].encode("utf-8")), called
 
 
 def render_poster(power: Power, *, kind: str, fmt: str, paper: str, public_base: str) -> bytes:
@@ -70,38 +46,5 @@ def render_poster(power: Power, *, kind: str, fmt: str, paper: str, public_base:
 
 
 def render_case_chart(case: Case, *, expand: bool, step: int | None = None) -> bytes:
-    """The case's process drawn with what is done (green), current (orange) and still to come (grey),
-    now or as of audit event `step`.
-
-    The state comes from replaying the case's audit trail, so the chart shows what the record proves.
-    """
-    model, called = _models(case.definition)
-    states = replay_case(case, upto=step).node_states
-    process = model.process(case.definition.process_id)
-    ids: dict[str, str] = {}  # drawn id -> BPMN id whose state it shows
-    for node in process.iter_nodes():
-        ids[node.id] = node.id
-        if expand and node.called_element and node.called_element in called:
-            for inner in called[node.called_element].process(node.called_element).iter_nodes():
-                ids[f"{node.id}/{inner.id}"] = inner.id
-    state_of = {drawn: states.get(bpmn_id, "pending") for drawn, bpmn_id in ids.items()}
-    executed = [
-        flow.id
-        for flow in process.iter_flows()
-        if state_of.get(flow.source) == "completed" and state_of.get(flow.target) in ("completed", "current")
-    ]
-    overlay = diagrams.CaseOverlay.build(
-        completed=[i for i, s in state_of.items() if s == "completed"],
-        current=[i for i, s in state_of.items() if s == "current"],
-        pending=[i for i, s in state_of.items() if s == "pending"],
-        executed_flows=executed,
-    )
-    graph = diagrams.to_digraph(
-        model,
-        process_id=process.id,
-        expand_call_activities=expand,
-        called_models=called,
-        overlay=overlay,
-        position_names=dict(Position.objects.values_list("code", "name")),
-    )
-    return diagrams.render(graph, "svg")
+    """The case chart (see `processes.charts.case_chart`) as SVG."""
+    return case_chart(case, expand=expand, step=step, fmt="svg")

@@ -78,16 +78,28 @@ def power_sheet(power: Power, definition: ProcessDefinition, *, public_base: str
     )  # fmt: skip
 
 
+def main_file(definition: ProcessDefinition) -> str:
+    """The BPMN file that defines the definition's own process (the others are called blocks)."""
+    marker = f'id="{definition.process_id}"'
+    bpmn_files = sorted(name for name in definition.sources if name.endswith(".bpmn"))
+    return next((name for name in bpmn_files if marker in definition.sources[name]), bpmn_files[0] if bpmn_files else "")
+
+
+def definition_models(definition: ProcessDefinition) -> tuple[BpmnModel, dict[str, BpmnModel]]:
+    """The model of the definition's own process and, per process id, the models of the blocks it calls."""
+    models: dict[str, BpmnModel] = {}
+    for name, text in sorted(definition.sources.items()):
+        if name.endswith(".bpmn"):
+            parsed = parse_bpmn(text.encode("utf-8"))
+            models.update({process.id: parsed for process in parsed.processes})
+    main = models[definition.process_id]
+    return main, {k: v for k, v in models.items() if v is not main}
+
+
 def power_charts(power: Power, *, public_base: str = "") -> PowerCharts:
     """The charts of a power on its current process definition."""
     definition = ProcessDefinition.objects.get(process_id=power.process_id, is_current=True)
-    models = {}
-    for name, text in sorted(definition.sources.items()):
-        if name.endswith(".bpmn"):
-            parsed = parse_bpmn(text)
-            for process in parsed.processes:
-                models[process.id] = parsed
-    model = models[definition.process_id]
+    model, called = definition_models(definition)
     drawn = {node.id for node in model.process(definition.process_id).nodes}
     positions = dict(Position.objects.values_list("code", "name"))
     risks = []
@@ -100,39 +112,42 @@ def power_charts(power: Power, *, public_base: str = "") -> PowerCharts:
                                supervisor=positions.get(risk.supervisor_id, "")))  # fmt: skip
     return PowerCharts(
         power=power, definition=definition, sheet=power_sheet(power, definition, public_base=public_base), model=model,
-        called_models={k: v for k, v in models.items() if k != definition.process_id}, risks=tuple(risks),
+        called_models=called, risks=tuple(risks),
         position_names=positions,
     )  # fmt: skip
 
 
-def case_chart(case: Any, *, step: int | None = None, fmt: str = "svg") -> bytes:
-    """The live chart of a case (done / current / pending, executed path), or as of a replay step.
 
-    The live chart reads the stored snapshot; a step is obtained by replaying the audit trail.
+def case_chart(case: Any, *, expand: bool = False, step: int | None = None, fmt: str = "svg") -> bytes:
+    """The case's process drawn with what is done (green), current (orange) and still to come (grey),
+    now or as of audit event `step`, optionally with the called blocks expanded.
+
+    The state comes from replaying the case's audit trail, so the chart shows what the record proves.
     """
     from diagrams import CaseOverlay, render, to_digraph
-    from engine import bpmn, services
-    from engine.models import AuditEvent
     from engine.replay import replay_case
 
-    definition = case.definition
-    if step is None:
-        states = bpmn.node_states(bpmn.loads(case.workflow_json, services.parsed_definition(definition)))
-        events = case.audit_events.all()
-    else:
-        states = replay_case(case, upto=step).node_states
-        events = case.audit_events.filter(sequence__lte=step)
-    path = list(events.filter(kind=AuditEvent.Kind.TASK_COMPLETED).order_by("sequence").values_list("bpmn_id", flat=True))
-    models = {}
-    for name, text in sorted(definition.sources.items()):
-        if name.endswith(".bpmn"):
-            parsed = parse_bpmn(text)
-            models.update({p.id: parsed for p in parsed.processes})
-    model = models[definition.process_id]
+    model, called = definition_models(case.definition)
+    states = replay_case(case, upto=step).node_states
+    process = model.process(case.definition.process_id)
+    ids: dict[str, str] = {}  # drawn id -> BPMN id whose state it shows
+    for node in process.iter_nodes():
+        ids[node.id] = node.id
+        if expand and node.called_element and node.called_element in called:
+            for inner in called[node.called_element].process(node.called_element).iter_nodes():
+                ids[f"{node.id}/{inner.id}"] = inner.id
+    state_of = {drawn: states.get(bpmn_id, "pending") for drawn, bpmn_id in ids.items()}
+    executed = [
+        flow.id
+        for flow in process.iter_flows()
+        if state_of.get(flow.source) == "completed" and state_of.get(flow.target) in ("completed", "current")
+    ]
     overlay = CaseOverlay.build(
-        completed=[k for k, v in states.items() if v == "completed"],
-        current=[k for k, v in states.items() if v == "current"],
-        pending=[k for k, v in states.items() if v == "pending"],
-        path=path,
+        completed=[i for i, s in state_of.items() if s == "completed"],
+        current=[i for i, s in state_of.items() if s == "current"],
+        pending=[i for i, s in state_of.items() if s == "pending"],
+        executed_flows=executed,
     )
-    return render(to_digraph(model, process_id=definition.process_id, overlay=overlay), fmt)
+    graph = to_digraph(model, process_id=process.id, expand_call_activities=expand, called_models=called,
+                       overlay=overlay, position_names=dict(Position.objects.values_list("code", "name")))  # fmt: skip
+    return render(graph, fmt)

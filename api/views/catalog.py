@@ -15,10 +15,10 @@ from rest_framework.response import Response
 
 from api import serializers as out
 from api.access import scope_of
-from api.charts import main_file
 from api.views.base import PublicListView, PublicView, StaffListView, StaffView
 from engine.models import Organization, ProcessDefinition
 from engine.services import parsed_definition
+from processes.charts import main_file
 from processes.models import Category, Power, Responsibility
 
 

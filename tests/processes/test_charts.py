@@ -59,7 +59,7 @@ def test_a_case_chart_marks_done_and_current_steps(sample_definition, township, 
     item = WorkItem.objects.get(case=case, bpmn_id="accept")
     case = services.complete_task(case.pk, task_id=item.task_id, actor=people["clerk"],
                                   data={"materials_complete": True, "applicant": "张三"}, now=t0)  # fmt: skip
-    live = case_chart(case).decode()
+    live = case_chart(case).decode()  # the whole trail
     step1 = case_chart(case, step=1).decode()
     assert live != step1
     assert 'id="review"' in live and 'id="accept"' in live
