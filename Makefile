@@ -35,7 +35,7 @@ venv: system-deps $(STAMP) messages
 
 # English for every message (the source language is Chinese); .mo files are built, not committed
 messages: $(STAMP)
-	@$(PY) manage.py compilemessages -v0 --ignore=.venv
+	@if [ -d locale ]; then $(PY) manage.py compilemessages -v0 --ignore=.venv; fi
 
 migrate: venv
 	$(PY) manage.py migrate --noinput
