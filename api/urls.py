@@ -101,6 +101,7 @@ urlpatterns = [
     path("cases/", cases.CaseListView.as_view(), name="cases"),
     path(case, cases.CaseDetailView.as_view(), name="case"),
     path(case + "cancel/", cases.CancelCaseView.as_view(), name="cancel-case"),
+    path(case + "conflicts/", cases.DeclareConflictView.as_view(), name="declare-conflict"),
     path(case + "chart.svg", charts.CaseChartView.as_view(), name="case-chart"),
     path(case + "history/", cases.CaseHistoryView.as_view(), name="case-history"),
     path(case + "replay/", cases.ReplayCaseView.as_view(), name="replay-case"),

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from api import access
@@ -15,7 +17,7 @@ from api import serializers as out
 from api.views.base import StaffListView, StaffView
 from engine import exceptions as engine_errors
 from engine import selectors, services
-from engine.models import Case, Organization
+from engine.models import Case, ConflictDeclaration, Organization
 from engine.replay import replay_case
 from engine.rules import org_subtree
 from processes.selectors import process_id_for_power
@@ -151,6 +153,30 @@ class CancelCaseView(StaffView):
         payload = self.CancelCaseInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         services.cancel_case(case.pk, actor=request.user, reason=payload.validated_data["reason"], now=self.now)
+        case = access.get_visible_case(request.user, case_id)
+        return Response(out.CaseDetailSerializer(case, context=self.context()).data)
+
+
+class DeclareConflictView(StaffView):
+    """申报利害关系：被申报人回避本案（不得经办、不得表态），案件标记为单独备案。"""
+
+    required_positions = {"POST": access.CONFLICT_RECORDERS}
+
+    class DeclareConflictInputSerializer(serializers.Serializer):
+        user = serializers.CharField(max_length=150, help_text="回避人的用户名")
+        relation = serializers.ChoiceField(choices=ConflictDeclaration.Relation.choices, help_text="利害关系")
+        note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    @extend_schema(request=DeclareConflictInputSerializer, responses=out.CaseDetailSerializer)
+    def post(self, request, case_id: UUID):
+        case = access.get_visible_case(request.user, case_id)
+        payload = self.DeclareConflictInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        user = get_user_model().objects.filter(username=payload.validated_data["user"]).first()
+        if user is None:
+            raise ValidationError({"user": [_("用户不存在")]})
+        services.declare_conflict(case.pk, user=user, relation=payload.validated_data["relation"],
+                                  note=payload.validated_data["note"], actor=request.user, now=self.now)  # fmt: skip
         case = access.get_visible_case(request.user, case_id)
         return Response(out.CaseDetailSerializer(case, context=self.context()).data)
 

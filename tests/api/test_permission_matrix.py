@@ -45,6 +45,7 @@ ENDPOINTS: list[tuple[str, str, object, set[str] | None]] = [
     ("GET", "/api/cases/{case}/replay/?step=2", access.REPLAYERS, SEES_MID_REVIEW),
     ("GET", "/api/cases/{case}/verify/", access.REPLAYERS, SEES_MID_REVIEW),
     ("POST", "/api/cases/{case}/cancel/", access.CANCELLERS, SEES_MID_REVIEW),
+    ("POST", "/api/cases/{case}/conflicts/", access.CONFLICT_RECORDERS, SEES_MID_REVIEW),
     ("GET", "/api/cases/{case}/tasks/{task}/form/", STAFF, SEES_MID_REVIEW),
     ("POST", "/api/cases/{case}/tasks/{task}/complete/", STAFF, SEES_MID_REVIEW),
     ("GET", "/api/tasks/", STAFF, None),
