@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext as _
 
 from engine.bpmn import canonical_json
 from engine.models import AuditEvent, Case
@@ -101,18 +102,18 @@ def verify_events(case: Case, events: Iterable[AuditEvent]) -> ChainReport:
         count += 1
         if event.sequence != expected_sequence:
             return ChainReport(str(case.pk), False, count, expected_sequence,
-                               f"应为第 {expected_sequence} 条，实为第 {event.sequence} 条（缺失或顺序被改）")  # fmt: skip
+                               _("应为第 %(expected)s 条，实为第 %(found)s 条（缺失或顺序被改）") % {"expected": expected_sequence, "found": event.sequence})  # fmt: skip
         if event.prev_hash != prev_hash:
-            return ChainReport(str(case.pk), False, count, event.sequence, "前一哈希与上一条事件不衔接")
+            return ChainReport(str(case.pk), False, count, event.sequence, _("前一哈希与上一条事件不衔接"))
         if chain_hash(prev_hash, body_of(event)) != event.hash:
-            return ChainReport(str(case.pk), False, count, event.sequence, "事件内容与其哈希不符（内容被改动）")
+            return ChainReport(str(case.pk), False, count, event.sequence, _("事件内容与其哈希不符（内容被改动）"))
         prev_hash = event.hash
         expected_sequence += 1
     if case.last_sequence != expected_sequence - 1:
         return ChainReport(str(case.pk), False, count, expected_sequence,
-                           f"案件记录应有 {case.last_sequence} 条事件，链上只有 {expected_sequence - 1} 条（事件被删除）")  # fmt: skip
+                           _("案件记录应有 %(head)s 条事件，链上只有 %(found)s 条（事件被删除）") % {"head": case.last_sequence, "found": expected_sequence - 1})  # fmt: skip
     if case.last_sequence and case.last_hash != prev_hash:
-        return ChainReport(str(case.pk), False, count, case.last_sequence, "案件记录的最新哈希与链不符")
+        return ChainReport(str(case.pk), False, count, case.last_sequence, _("案件记录的最新哈希与链不符"))
     return ChainReport(str(case.pk), True, count)
 
 

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 
 class EngineError(Exception):
@@ -187,10 +188,10 @@ class SeparationOfDuties(EngineError):
     code = "separation_of_duties"
 
     MESSAGES = {
-        "applicant_never_acts": "申请人本人不得经办本案",
-        "agent_never_acts": "代办员不得经办其代为申请的案件",
-        "acceptor_not_reviewer": "受理人不得审核同一案件",
-        "reviewer_not_approver": "审核人不得审批同一案件",
+        "applicant_never_acts": gettext_noop("申请人本人不得经办本案"),
+        "agent_never_acts": gettext_noop("代办员不得经办其代为申请的案件"),
+        "acceptor_not_reviewer": gettext_noop("受理人不得审核同一案件"),
+        "reviewer_not_approver": gettext_noop("审核人不得审批同一案件"),
     }
 
     def __init__(self, *, rule: str) -> None:
@@ -207,8 +208,14 @@ class ConflictOfInterest(EngineError):
 class ChiefNotDirectHandler(EngineError):
     code = "chief_not_direct_handler"
 
+    AREAS = {
+        "财务": gettext_noop("财务"), "人事": gettext_noop("人事"), "工程项目": gettext_noop("工程项目"),
+        "行政审批": gettext_noop("行政审批"), "物资采购": gettext_noop("物资采购"),
+    }  # fmt: skip
+
     def __init__(self, *, areas: list[str]) -> None:
-        super().__init__(_("“五不直接分管”：主要负责人不直接分管、经办%(areas)s事项") % {"areas": "、".join(areas)},
+        names = _("、").join(_(self.AREAS.get(area, area)) for area in areas)
+        super().__init__(_("“五不直接分管”：主要负责人不直接分管、经办%(areas)s事项") % {"areas": names},
                          areas=areas)  # fmt: skip
 
 

@@ -113,13 +113,6 @@ SAMPLE_ARGUMENTS = {
 # QuorumNotMet's "expected" is a head count, DefinitionMismatch's a digest
 PER_CLASS = {"QuorumNotMet": {"expected": 7}}
 
-# engine/exceptions.py keeps these reasons in a plain dict: makemessages cannot see them, so they
-# stay Chinese in English until they are marked (gettext_noop) where they are written
-SEPARATION_REASON_NOT_EXTRACTED = pytest.mark.xfail(
-    strict=True, reason="SeparationOfDuties.MESSAGES are not marked for translation"
-)
-
-
 def sample_arguments(error_class: type[engine_errors.EngineError]) -> dict:
     parameters = inspect.signature(error_class.__init__).parameters
     names = [n for n, p in parameters.items() if n != "self" and p.kind is not p.VAR_KEYWORD]
@@ -135,10 +128,7 @@ def error_cases():
         yield pytest.param(error_class, sample_arguments(error_class), id=error_class.__name__)
         if error_class is engine_errors.SeparationOfDuties:
             for rule in sorted(error_class.MESSAGES):
-                yield pytest.param(
-                    error_class, {"rule": rule}, id=f"SeparationOfDuties-{rule}",
-                    marks=SEPARATION_REASON_NOT_EXTRACTED,
-                )  # fmt: skip
+                yield pytest.param(error_class, {"rule": rule}, id=f"SeparationOfDuties-{rule}")
 
 
 @pytest.mark.parametrize(("error_class", "arguments"), list(error_cases()))
@@ -156,7 +146,6 @@ def test_engine_error_messages_are_chinese_in_chinese(error_class):
     assert CJK.search(str(error))
 
 
-@pytest.mark.xfail(strict=True, reason="the areas are FiveArea values joined as they are, not their labels")
 def test_chief_not_direct_handler_names_the_areas_in_english():
     from engine.rules import FIVE_AREAS
 
