@@ -47,14 +47,16 @@ DEFAULT_SEPARATION = (APPLICANT_NEVER_ACTS, AGENT_NEVER_ACTS, ACCEPTOR_NOT_REVIE
 # ------------------------------------------------------------------------------------------
 
 
-def org_subtree(organization: Organization) -> list[int]:
-    """The organization and everything below it (township → stations and villages), one query."""
+def org_subtree(organization: Organization | int) -> list[int]:
+    """The organization (a row or its id) and everything below it (township → stations and
+    villages), in one query."""
     from engine.models import Organization
 
+    root = organization if isinstance(organization, int) else organization.pk
     children: dict[int | None, list[int]] = {}
     for pk, parent in Organization.objects.values_list("pk", "parent_id"):
         children.setdefault(parent, []).append(pk)
-    ids, frontier = [organization.pk], [organization.pk]
+    ids, frontier = [root], [root]
     while frontier:
         frontier = [child for pk in frontier for child in children.get(pk, ())]
         ids.extend(frontier)
@@ -166,7 +168,7 @@ def check_task_action(
     if work_item.member and work_item.member != username:
         raise exc.NotAssignedMember(task=work_item.bpmn_id, member=work_item.member)
 
-    scope = org_subtree(case.organization)
+    scope = org_subtree(case.organization_id)
     held = positions_of(actor, scope)
     if work_item.lane and work_item.lane not in held:
         raise exc.NotInLane(task=work_item.bpmn_id, lane=work_item.lane)
@@ -314,7 +316,7 @@ def holders_of(position: str, case: Case, *, station_only: bool = False) -> list
         names = sorted(set(query.filter(organization_id=case.handling_unit_id).values_list("user__username", flat=True)))
         if names or station_only:
             return names
-    return sorted(set(query.filter(organization_id__in=org_subtree(case.organization))
+    return sorted(set(query.filter(organization_id__in=org_subtree(case.organization_id))
                       .values_list("user__username", flat=True)))  # fmt: skip
 
 
