@@ -24,6 +24,7 @@ from engine.models import (
     ProcessDefinition,
     WorkItem,
 )
+from processes.catalog_data import ALL_DETAIL_FIELDS
 from processes.models import Category, LegalBasis, Power, Responsibility, RiskPoint
 
 LIGHT_CHOICES = [(light, light) for light in selectors.LIGHTS]
@@ -151,18 +152,7 @@ class PowerDetailSerializer(PowerSerializer):
             "separation_of_duties",
             "five_areas",
             "remarks",
-            "conditions",
-            "result_document",
-            "remedies",
-            "violation",
-            "penalty_kinds",
-            "discretion_benchmarks",
-            "procedures",
-            "coercion_measures",
-            "demand_notice",
-            "execution_method",
-            "adjudication_scope",
-            "suit_period",
+            *ALL_DETAIL_FIELDS,
             "legal_bases",
             "risk_points",
             "responsibilities",
