@@ -243,6 +243,7 @@ def check_task_data(
 
     Raises: QuorumNotMet, ConflictOfInterest.
     """
+    _check_declared_conflicts_are_recused(case, data)
     properties = _task_properties(case, work_item, state)
     if properties.get("attendance") != "true":
         return
@@ -257,6 +258,20 @@ def check_task_data(
     rule = data.get("quorum_fraction") or properties.get("quorum_fraction") or 0.5
     if not expected or not _meets(len(present), len(expected), rule):
         raise exc.QuorumNotMet(present=len(present), expected=len(expected), fraction=str(rule))
+
+
+def _check_declared_conflicts_are_recused(case: Case, data: Mapping[str, Any]) -> None:
+    """A meeting record (`attendees`, optional `recused` [{member, reason}]) must list every
+    attendee with a declared conflict as recused; otherwise he would get a stance to state that
+    he may not state, and the meeting would stall."""
+    attendees = data.get("attendees")
+    if not case.separate_filing or not isinstance(attendees, list):
+        return
+    declared = set(case.conflicts.values_list("user__username", flat=True))
+    listed = {r.get("member") for r in data.get("recused") or [] if isinstance(r, Mapping)}
+    unlisted = sorted((declared & set(attendees)) - listed)
+    if unlisted:
+        raise exc.ConflictOfInterest(user=unlisted[0])
 
 
 def _meets(count: int, base: int, rule: Any) -> bool:

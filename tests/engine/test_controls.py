@@ -214,3 +214,30 @@ def test_the_speaking_order_binds_stances_only(sample_definition, township, peop
     driver.complete("handler", "review", REVIEW)
     driver.vote("chief")
     assert Case.objects.get(pk=case.pk).last_sequence == 4
+
+
+RECORD_FORM = """{"type": "object", "additionalProperties": false, "required": ["attendees"],
+ "properties": {"attendees": {"type": "array", "items": {"type": "string"}},
+                "recused": {"type": "array", "items": {"type": "object", "required": ["member", "reason"],
+                            "properties": {"member": {"type": "string"}, "reason": {"type": "string"}}}}}}"""
+
+
+def test_an_attendee_with_a_declared_conflict_must_be_listed_as_recused(db, township, people, make_user, t0):
+    recorder = make_user("recorder")
+    grant(recorder, "recorder", township)
+    people["recorder"] = recorder
+    bpmn_text = MEETING.replace('value="attendance"/>', 'value="record"/>').replace(
+        '<spiffworkflow:property name="attendance" value="true"/>', "")
+    services.register_definition(process_id="meeting_check",
+                                 sources={"meeting.bpmn": bpmn_text, "record.schema.json": RECORD_FORM})
+    case = services.start_case(process_id="meeting_check", actor=people["clerk"], organization=township, now=t0)
+    from tests.engine.conftest import Driver
+
+    driver = Driver(case, people, t0)
+    driver.case = services.declare_conflict(case.pk, user=people["bob"], relation="relative",
+                                            actor=people["chief"], now=driver.tick())
+    refused(driver, exc.ConflictOfInterest, "conflict_of_interest", "recorder", "attendance",
+            {"attendees": ["alice", "bob", "carol"]})
+    driver.complete("recorder", "attendance",
+                    {"attendees": ["alice", "bob", "carol"], "recused": [{"member": "bob", "reason": "申请人之子"}]})
+    assert Case.objects.get(pk=case.pk).status == Case.Status.COMPLETED
