@@ -84,33 +84,18 @@ def header_table(sheet: PowerSheet, kind: ChartKind, width: float) -> str:
     value_w = (width - 2 * label_w) / 2
     title_size, title_lines = _title_lines(chart_title(sheet, kind), width - 40)
     title = html_lines(title_lines)
+
+    def pair_row(label_a: str, value_a: str, label_b: str, value_b: str) -> str:
+        return ("<TR>" + _label_cell(label_a, label_w, size) + _value_cell(value_a, value_w, size)
+                + _label_cell(label_b, label_w, size) + _value_cell(value_b, value_w, size) + "</TR>")
+
     rows = [
         f'<TR><TD COLSPAN="4" BORDER="0" CELLPADDING="10"><FONT POINT-SIZE="{title_size:g}" '
         f'COLOR="{TITLE_COLOUR[kind]}"><B>{title}</B></FONT></TD></TR>',
-        "<TR>"
-        + _label_cell("权力编码", label_w, size)
-        + _value_cell(sheet.code, value_w, size)
-        + _label_cell("权力类型", label_w, size)
-        + _value_cell(sheet.category, value_w, size)
-        + "</TR>",
-        "<TR>"
-        + _label_cell("实施主体", label_w, size)
-        + _value_cell(sheet.implementing_subject, value_w, size)
-        + _label_cell("承办机构", label_w, size)
-        + _value_cell(sheet.handling_unit, value_w, size)
-        + "</TR>",
-        "<TR>"
-        + _label_cell("责任人/分管领导", label_w, size)
-        + _value_cell(sheet.supervising_leader, value_w, size)
-        + _label_cell("收费标准", label_w, size)
-        + _value_cell(sheet.fee, value_w, size)
-        + "</TR>",
-        "<TR>"
-        + _label_cell("法定时限", label_w, size)
-        + _value_cell(sheet.legal_limit, value_w, size)
-        + _label_cell("承诺时限", label_w, size)
-        + _value_cell(sheet.promised_limit, value_w, size)
-        + "</TR>",
+        pair_row("权力编码", sheet.code, "权力类型", sheet.category),
+        pair_row("实施主体", sheet.implementing_subject, "承办机构", sheet.handling_unit),
+        pair_row("责任人/分管领导", sheet.supervising_leader, "收费标准", sheet.fee),
+        pair_row("法定时限", sheet.legal_limit, "承诺时限", sheet.promised_limit),
         "<TR>"
         + _label_cell("实施依据", label_w, size)
         + f'<TD COLSPAN="3" ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size:g}">'
