@@ -77,6 +77,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     _test_db = Path(tempfile.gettempdir()) / f"township-test-{os.getpid()}.sqlite3"
     DATABASES["default"]["TEST"] = {"NAME": os.environ.get("SQLITE_TEST_PATH", str(_test_db))}
 
+# The server clock (engine/clock.py) may be moved for tests and demos only, with DEBUG on:
+# an offset (ISO 8601 duration or seconds) or a frozen time (aware ISO 8601).
+ENGINE_CLOCK_OFFSET = os.environ.get("TOWNSHIP_CLOCK_OFFSET") or None
+ENGINE_CLOCK_FROZEN = os.environ.get("TOWNSHIP_CLOCK_FROZEN") or None
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from django.utils import timezone
 from rest_framework.generics import ListAPIView
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
@@ -14,6 +13,7 @@ from rest_framework.views import APIView
 from api.access import PositionPermission
 from api.pagination import BoundedLimitOffsetPagination
 from api.parsers import SafeJSONParser
+from engine import clock
 from processes.models import Power
 
 PARSERS = [SafeJSONParser, FormParser, MultiPartParser]
@@ -29,7 +29,7 @@ class _Context:
     def _context(self) -> dict[str, Any]:
         context = getattr(self, "_api_context", None)
         if context is None:
-            context = {"now": timezone.now(), "power_names": power_names()}
+            context = {"now": clock.now(), "power_names": power_names()}
             self._api_context = context
         return context
 

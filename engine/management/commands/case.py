@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.timezone import localtime
 
+from engine import clock
 from engine import exceptions as exc
 from engine import services
 from engine.management.commands.replay_case import find_case
@@ -171,7 +172,7 @@ class Command(BaseCommand):
 
     def _now(self, at: str | None) -> datetime:
         if not at:
-            return timezone.now()
+            return clock.now()
         try:
             value = datetime.fromisoformat(at)
         except ValueError as error:

@@ -12,7 +12,7 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from engine import services
+from engine import clock, services
 
 
 class Command(BaseCommand):
@@ -26,7 +26,7 @@ class Command(BaseCommand):
     def handle(self, *args, once=False, interval=30.0, at=None, **options):
         fixed = _parse(at) if at else None
         while True:
-            now = fixed or timezone.now()
+            now = fixed or clock.now()
             once = once or fixed is not None
             fired = services.fire_due_timers(now=now)
             escalated = services.escalate_overdue(now=now)

@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from engine import public, services
+from engine import clock, public, services
 from engine.models import Assignment, AuditEvent, Case, Complaint, Organization, WorkItem
 from processes.models import Position, Power, TownshipSetting
 
@@ -373,7 +373,7 @@ class Command(BaseCommand):
             raise CommandError("演示用户的密码和令牌是公开的：DEBUG 关闭时拒绝运行（确需运行请加 --allow-production）")
         if not Position.objects.exists() or not Power.objects.active().exists():
             raise CommandError("请先运行 manage.py load_catalog（载入权力清单和流程）")
-        now = timezone.now()
+        now = clock.now()
         with transaction.atomic():
             township = self._organizations()
             users = self._users(township)
