@@ -9,7 +9,7 @@ from pathlib import Path
 from lxml import etree
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-MIWG_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "miwg" / "reference"
+MIWG_DIR = Path(__file__).resolve().parent / "miwg"  # OMG MIWG reference models, CC BY 3.0 (see README.md there)
 SVG_NS = "http://www.w3.org/2000/svg"
 CJK_FAMILY = "Noto Sans CJK SC"
 
@@ -51,8 +51,7 @@ def cjk_charset() -> frozenset[int]:
 def miwg_files() -> list[Path]:
     if not MIWG_DIR.is_dir():
         raise RuntimeError(
-            f"The OMG MIWG reference models are missing: expected {MIWG_DIR} "
-            "(../shared/miwg/reference next to the project root)."
+            f"The OMG MIWG reference models are missing: expected {MIWG_DIR} (part of the repository)."
         )
     files = sorted(MIWG_DIR.glob("*.bpmn"))
     if not files:
