@@ -59,6 +59,7 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     engine_errors.ClockNotSet: status.HTTP_500_INTERNAL_SERVER_ERROR,
     engine_errors.DefinitionMismatch: status.HTTP_500_INTERNAL_SERVER_ERROR,
     engine_errors.AuditChainBroken: status.HTTP_500_INTERNAL_SERVER_ERROR,
+    engine_errors.SnapshotTampered: status.HTTP_409_CONFLICT,  # the case refuses to advance
 }
 
 # DRF's exceptions: code per class (the most specific class wins, so list subclasses first)

@@ -1,9 +1,19 @@
 """The audit chain: canonical events, their hashes, appending and verification.
 
-Per case, ``hash = sha256(prev_hash + canonical_json(event))``; the first event's prev_hash is
+Per case, ``hash = sha256(prev_hash + canonical(event))``; the first event's prev_hash is
 64 zeros. The canonical event holds sequence, kind, actor, time (UTC ISO-8601), BPMN id and
 multi-instance index of the task, the submitted data and the hash of the case state after it.
-Nothing here updates or deletes a row.
+
+The canonical form is versioned per event (``AuditEvent.hash_scheme``, see docs/evidence.md):
+
+* scheme 1 (events written before RFC 8785): Python's ``json.dumps`` with sorted keys and
+  compact separators; kept only so that existing chains keep verifying.
+* scheme 2 (every new event): RFC 8785, the JSON Canonicalization Scheme, so that a verifier in
+  any language computes the same bytes (``200.0`` and ``200`` are the same number). The body
+  then also names its scheme, so an event cannot be passed off under the other one.
+
+``canonical_bytes`` and ``chain_hash`` are the one canonical form and hash function of every
+hash chain in the system. Nothing here updates or deletes a row.
 """
 
 from __future__ import annotations
@@ -15,13 +25,32 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import rfc8785
 from django.contrib.auth.models import AbstractBaseUser
 from django.utils.translation import gettext as _
 
+from engine import exceptions as exc
 from engine.bpmn import canonical_json
 from engine.models import AuditEvent, Case
 
 GENESIS_HASH = "0" * 64
+HASH_SCHEME_LEGACY = 1
+HASH_SCHEME_JCS = 2
+HASH_SCHEME = HASH_SCHEME_JCS  # what new events are written with
+
+
+def canonical_bytes(value: Any, scheme: int = HASH_SCHEME) -> bytes:
+    """The canonical bytes of a JSON value under a hash scheme (RFC 8785 for scheme 2)."""
+    if scheme == HASH_SCHEME_JCS:
+        return rfc8785.dumps(value)
+    if scheme == HASH_SCHEME_LEGACY:
+        return canonical_json(value).encode("utf-8")
+    raise ValueError(f"unknown hash scheme {scheme!r}")
+
+
+def chain_hash(prev_hash: str, body: Mapping[str, Any], scheme: int = HASH_SCHEME) -> str:
+    """sha256(prev_hash as ASCII hex || canonical bytes of body): one link of a hash chain."""
+    return hashlib.sha256(prev_hash.encode("ascii") + canonical_bytes(body, scheme)).hexdigest()
 
 
 def canonical_time(at: datetime) -> str:
@@ -35,16 +64,15 @@ def normalize_payload(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 def event_body(
     *, sequence: int, kind: str, actor_name: str, at: datetime, bpmn_id: str, mi_index: str,
-    payload: Mapping[str, Any], state_hash: str,
+    payload: Mapping[str, Any], state_hash: str, scheme: int = HASH_SCHEME,
 ) -> dict[str, Any]:  # fmt: skip
-    return {
+    body = {
         "sequence": sequence, "kind": kind, "actor": actor_name, "at": canonical_time(at),
         "bpmn_id": bpmn_id, "mi_index": mi_index, "payload": payload, "state_hash": state_hash,
     }  # fmt: skip
-
-
-def chain_hash(prev_hash: str, body: Mapping[str, Any]) -> str:
-    return hashlib.sha256((prev_hash + canonical_json(body)).encode("utf-8")).hexdigest()
+    if scheme != HASH_SCHEME_LEGACY:
+        body["hash_scheme"] = scheme
+    return body
 
 
 def append_event(
@@ -62,11 +90,31 @@ def append_event(
     event = AuditEvent.objects.create(
         case=case, sequence=sequence, kind=kind, actor=actor, actor_name=actor_name, at=at, bpmn_id=bpmn_id,
         mi_index=mi_index or "", payload=stored_payload, state_hash=state_hash, prev_hash=prev_hash,
-        hash=chain_hash(prev_hash, body),
+        hash=chain_hash(prev_hash, body), hash_scheme=HASH_SCHEME,
     )  # fmt: skip
     case.last_sequence = sequence
     case.last_hash = event.hash
     return event
+
+
+def recorded_head(case: Case) -> tuple[int, str]:
+    """The sequence and state hash the audit chain says `case` is in, checked against the case
+    row's head and state hash; raises SnapshotTampered / AuditChainBroken when they disagree."""
+    if not case.last_sequence:
+        return 0, case.state_hash
+    row = AuditEvent.objects.filter(case_id=case.pk, sequence=case.last_sequence).values_list("state_hash", "hash").first()
+    if row is None or row[1] != case.last_hash:
+        raise exc.AuditChainBroken(case_id=case.pk, sequence=case.last_sequence, problem=_("案件记录的最新哈希与链不符"))
+    if row[0] != case.state_hash:
+        raise exc.SnapshotTampered(case_id=case.pk, sequence=case.last_sequence, expected=row[0], actual=case.state_hash)
+    return case.last_sequence, row[0]
+
+
+def check_snapshot(case: Case, actual_state_hash: str) -> None:
+    """Refuse a case whose stored snapshot does not hash to the state its last event recorded."""
+    sequence, recorded = recorded_head(case)
+    if sequence and actual_state_hash != recorded:
+        raise exc.SnapshotTampered(case_id=case.pk, sequence=sequence, expected=recorded, actual=actual_state_hash)
 
 
 @dataclass(frozen=True)
@@ -85,7 +133,7 @@ class ChainReport:
 def body_of(event: AuditEvent) -> dict[str, Any]:
     return event_body(
         sequence=event.sequence, kind=event.kind, actor_name=event.actor_name, at=event.at, bpmn_id=event.bpmn_id,
-        mi_index=event.mi_index, payload=event.payload, state_hash=event.state_hash,
+        mi_index=event.mi_index, payload=event.payload, state_hash=event.state_hash, scheme=event.hash_scheme,
     )  # fmt: skip
 
 
@@ -98,6 +146,7 @@ def verify_events(case: Case, events: Iterable[AuditEvent]) -> ChainReport:
     prev_hash = GENESIS_HASH
     expected_sequence = 1
     count = 0
+    scheme_floor = HASH_SCHEME_LEGACY  # a chain never goes back to an older scheme
     for event in events:
         count += 1
         if event.sequence != expected_sequence:
@@ -105,7 +154,10 @@ def verify_events(case: Case, events: Iterable[AuditEvent]) -> ChainReport:
                                _("应为第 %(expected)s 条，实为第 %(found)s 条（缺失或顺序被改）") % {"expected": expected_sequence, "found": event.sequence})  # fmt: skip
         if event.prev_hash != prev_hash:
             return ChainReport(str(case.pk), False, count, event.sequence, _("前一哈希与上一条事件不衔接"))
-        if chain_hash(prev_hash, body_of(event)) != event.hash:
+        if event.hash_scheme not in (HASH_SCHEME_LEGACY, HASH_SCHEME_JCS) or event.hash_scheme < scheme_floor:
+            return ChainReport(str(case.pk), False, count, event.sequence, _("事件的哈希方案无效或被降级"))
+        scheme_floor = event.hash_scheme
+        if chain_hash(prev_hash, body_of(event), event.hash_scheme) != event.hash:
             return ChainReport(str(case.pk), False, count, event.sequence, _("事件内容与其哈希不符（内容被改动）"))
         prev_hash = event.hash
         expected_sequence += 1

@@ -166,6 +166,20 @@ class AuditChainBroken(EngineError):
                          case_id=str(case_id), sequence=sequence)  # fmt: skip
 
 
+class SnapshotTampered(EngineError):
+    """The stored snapshot (or its state hash) is not the state the audit chain ends in.
+
+    Raised before any further step is applied, so the case refuses to advance and the edit is
+    never blamed on the next person who acts on it."""
+
+    code = "snapshot_tampered"
+
+    def __init__(self, *, case_id: Any, sequence: int, expected: str, actual: str) -> None:
+        super().__init__(_("案件 %(case)s 的流程快照或状态摘要被改动（与第 %(seq)s 条审计事件记录的状态不符），案件暂停办理，请纪检监督员核查")
+                         % {"case": case_id, "seq": sequence},
+                         case_id=str(case_id), sequence=sequence, expected=expected, actual=actual)  # fmt: skip
+
+
 def all_error_classes() -> list[type[EngineError]]:
     """Every concrete EngineError subclass (for the API's mapping test)."""
     found: list[type[EngineError]] = []

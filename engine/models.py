@@ -277,7 +277,7 @@ class AuditEvent(models.Model):
     """One input to a case. Append-only: no code path updates or deletes a row.
 
     ``hash = sha256(prev_hash + canonical(event))`` where the canonical event holds every
-    field below except ``hash`` itself.
+    field below except ``hash`` itself; ``hash_scheme`` names the canonical form (engine/audit.py).
     """
 
     class Kind(models.TextChoices):
@@ -305,6 +305,9 @@ class AuditEvent(models.Model):
     state_hash = models.CharField(_("办理后状态摘要"), max_length=64)
     prev_hash = models.CharField(_("前一哈希"), max_length=64)
     hash = models.CharField(_("哈希"), max_length=64)
+    hash_scheme = models.PositiveSmallIntegerField(
+        _("哈希方案"), default=1, help_text=_("1：旧版排序 JSON；2：RFC 8785 规范化 JSON（新事件）")
+    )
 
     class Meta:
         verbose_name = _("审计事件")

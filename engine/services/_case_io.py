@@ -50,10 +50,21 @@ def _work_items(case: Case) -> list[WorkItem]:
 
 
 def _load_state(case: Case, items: list[WorkItem]) -> steps.CaseState:
+    """The case's state from its snapshot, refused (SnapshotTampered) unless it is exactly the
+    state the audit chain ends in: an edited snapshot or state hash stops the case here, before
+    anyone's step is applied on top of it."""
     parsed = parsed_definition(case.definition)
-    workflow = bpmn.loads(case.workflow_json, parsed)
+    try:
+        workflow = bpmn.loads(case.workflow_json, parsed)
+    except exc.DefinitionMismatch:
+        raise
+    except Exception as error:  # an unreadable snapshot is an edited one
+        raise exc.SnapshotTampered(case_id=case.pk, sequence=case.last_sequence, expected=case.state_hash,
+                                   actual="") from error  # fmt: skip
     claims = {wi.task_id: wi.claimant for wi in items if wi.claimed_by_id is not None}
-    return steps.CaseState(parsed=parsed, workflow=workflow, status=case.status, claims=claims)
+    state = steps.CaseState(parsed=parsed, workflow=workflow, status=case.status, claims=claims)
+    audit.check_snapshot(case, state.state_hash())
+    return state
 
 
 def _store(

@@ -59,6 +59,7 @@ def escalate_case(case_id: UUID | str, *, now: datetime) -> int:
     if case is None:
         return 0
     raised = 0
+    audit.recorded_head(case)  # refuses an edited state hash (SnapshotTampered)
     items = _work_items(case)
     for item in items:
         if item.due_at is None or item.due_at >= now:
@@ -102,4 +103,10 @@ def escalate_overdue(*, now: datetime) -> int:
         .values_list("case_id", flat=True)
         .distinct()
     )
-    return sum(escalate_case(case_id, now=now) for case_id in list(case_ids))
+    raised = 0
+    for case_id in list(case_ids):
+        try:
+            raised += escalate_case(case_id, now=now)
+        except exc.EngineError:
+            logger.exception("escalation of case %s failed", case_id)
+    return raised
