@@ -27,14 +27,6 @@ from uuid import UUID
 import jsonschema
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as _timer_module
 from lxml import etree
-from RestrictedPython import compile_restricted_eval, compile_restricted_exec, limited_builtins, safe_builtins
-from RestrictedPython.Eval import default_guarded_getitem, default_guarded_getiter
-from RestrictedPython.Guards import (
-    full_write_guard,
-    guarded_iter_unpack_sequence,
-    guarded_unpack_sequence,
-    safer_getattr,
-)
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -52,6 +44,7 @@ from SpiffWorkflow.util.task import TaskState
 from SpiffWorkflow.version import __version__ as _spiff_version
 
 from engine import exceptions as exc
+from engine import sandbox
 
 SPIFF_VERSION: str = _spiff_version
 FORM_SUFFIX = ".schema.json"
@@ -90,71 +83,58 @@ def clock(now: datetime) -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------------------------
-# Script sandbox
+# Script sandbox: RestrictedPython plus the load-time policy and run-time budgets (engine/sandbox)
 # --------------------------------------------------------------------------------------------
 
 
-def _inplacevar(op: str, x: Any, y: Any) -> Any:
-    ops = {"+=": lambda a, b: a + b, "-=": lambda a, b: a - b, "*=": lambda a, b: a * b}
-    if op not in ops:
-        raise SyntaxError(f"operator {op} is not allowed in BPMN scripts")
-    return ops[op](x, y)
-
-
-_SAFE_BUILTINS: dict[str, Any] = dict(safe_builtins)
-_SAFE_BUILTINS.update(limited_builtins)
-_SAFE_BUILTINS.update(
-    {
-        "sum": sum, "min": min, "max": max, "any": any, "all": all, "dict": dict, "list": list,
-        "set": set, "enumerate": enumerate, "map": map, "filter": filter, "reversed": reversed, "sorted": sorted,
-    }
-)  # fmt: skip
-_SANDBOX_GLOBALS: dict[str, Any] = {
-    "__builtins__": _SAFE_BUILTINS,
-    "_getattr_": safer_getattr,
-    "_getitem_": default_guarded_getitem,
-    "_getiter_": default_guarded_getiter,
-    "_iter_unpack_sequence_": guarded_iter_unpack_sequence,
-    "_unpack_sequence_": guarded_unpack_sequence,
-    "_write_": full_write_guard,
-    "_inplacevar_": _inplacevar,
-}
-
-
-@lru_cache(maxsize=4096)
 def _compile(source: str, mode: str) -> Any:
-    result = (compile_restricted_eval if mode == "eval" else compile_restricted_exec)(source)
-    if result.errors:
-        raise SyntaxError("; ".join(result.errors))
-    return result.code
+    try:
+        return sandbox.compile_checked(source, mode)
+    except sandbox.PolicyError as error:
+        raise SyntaxError(str(error)) from error
 
 
 class _RestrictedEnvironment(TaskDataEnvironment):
-    """Evaluates BPMN expressions and scripts compiled by RestrictedPython with guarded access."""
+    """Evaluates BPMN expressions and scripts compiled by RestrictedPython with guarded access,
+    each under the sandbox's step, time and memory budgets."""
 
     def evaluate(self, expression, context, external_context=None):
+        code = _compile(expression, "eval")
         scope = dict(self.globals)
         scope.update(external_context or {})
         scope.update(context)
-        return eval(_compile(expression, "eval"), scope)  # noqa: S307 - restricted bytecode
+        with sandbox.bounded():
+            return eval(code, scope)  # noqa: S307 - restricted bytecode
 
     def execute(self, script, context, external_context=None):
+        code = _compile(script, "exec")
         self.check_for_overwrite(context, external_context or {})
         context.update(self.globals)
         context.update(external_context or {})
         try:
-            exec(_compile(script, "exec"), context)  # noqa: S102 - restricted bytecode
+            with sandbox.bounded():
+                exec(code, context)  # noqa: S102 - restricted bytecode
         finally:
             self._remove_globals_and_functions_from_context(context, external_context)
+        size = sandbox.estimate_size(context, sandbox.LIMITS.data_chars)
+        if size > sandbox.LIMITS.data_chars:
+            raise sandbox.Exceeded("size", f"task data of about {size} characters (at most {sandbox.LIMITS.data_chars})")
         return True
 
 
-SCRIPT_ENGINE = PythonScriptEngine(environment=_RestrictedEnvironment(dict(_SANDBOX_GLOBALS)))
+SCRIPT_ENGINE = PythonScriptEngine(environment=_RestrictedEnvironment(sandbox.sandbox_globals()))
 
 
 def evaluate_expression(expression: str, data: Mapping[str, Any]) -> Any:
-    """Evaluate a BPMN expression in the sandbox (used by checks; the engine uses it implicitly)."""
-    return SCRIPT_ENGINE.environment.evaluate(expression, dict(data))
+    """Evaluate a BPMN expression in the sandbox (used by checks; the engine uses it implicitly).
+
+    Raises:
+        ScriptBudgetExceeded: it ran out of a budget; SyntaxError: the policy refuses it.
+    """
+    try:
+        return SCRIPT_ENGINE.environment.evaluate(expression, dict(data))
+    except sandbox.Exceeded as stopped:
+        raise exc.ScriptBudgetExceeded(kind=stopped.kind, detail=stopped.detail) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -266,6 +246,7 @@ def _parse_uncached(sources: Mapping[str, str], process_id: str, sha: str) -> Pa
     user_tasks: dict[str, TaskInfo] = {}
     timers: list[tuple[str, str]] = []
     for proc_spec in [spec, *subprocess_specs.values()]:
+        _check_scripts(proc_spec)
         _prewire_event_subprocesses(proc_spec)
         _prewire_multi_instance(proc_spec)
         for task_spec in proc_spec.task_specs.values():
@@ -294,6 +275,48 @@ def _parse_uncached(sources: Mapping[str, str], process_id: str, sha: str) -> Pa
         sha256=sha, process_id=process_id, spec=spec, subprocess_specs=subprocess_specs, forms=forms,
         user_tasks=user_tasks, timer_expressions=tuple(sorted(timers)),
     )  # fmt: skip
+
+
+def _script_sources(proc_spec: Any) -> Iterator[tuple[str, str, str]]:
+    """(BPMN id, source, mode) of every script and condition the spec can evaluate."""
+    completion = getattr(proc_spec, "completion_condition", None)
+    if isinstance(completion, str) and completion.strip():
+        yield proc_spec.name, completion, "eval"
+    for task_spec in proc_spec.task_specs.values():
+        where = task_spec.bpmn_id or task_spec.name
+        for name in ("script", "prescript", "postscript"):
+            text = getattr(task_spec, name, None)
+            if isinstance(text, str) and text.strip():
+                yield where, text, "exec"
+        for condition, _output in getattr(task_spec, "cond_task_specs", None) or []:
+            if condition is not None and condition.args and isinstance(condition.args[0], str):
+                yield where, condition.args[0], "eval"
+        for name in ("condition", "cardinality"):  # multi-instance and standard loops
+            text = getattr(task_spec, name, None)
+            if isinstance(text, str) and text.strip():
+                yield where, text, "eval"
+        definition = getattr(task_spec, "event_definition", None)
+        for event in [definition, *(getattr(definition, "event_definitions", None) or [])]:
+            text = getattr(event, "expression", None)
+            if isinstance(text, str) and text.strip():
+                yield where, text, "eval"
+            for prop in getattr(event, "correlation_properties", None) or []:
+                text = getattr(prop, "retrieval_expression", None)
+                if isinstance(text, str) and text.strip():
+                    yield where, text, "eval"
+
+
+def _check_scripts(proc_spec: Any) -> None:
+    """Compile every script and condition against the sandbox's policy (docs/script-policy.md).
+
+    Raises:
+        ScriptNotAllowed: one does not compile or breaks the policy.
+    """
+    for where, source, mode in _script_sources(proc_spec):
+        try:
+            sandbox.compile_checked(source, mode)
+        except sandbox.PolicyError as error:
+            raise exc.ScriptNotAllowed(filename=proc_spec.file or "", task=where, problems=error.problems) from error
 
 
 def _prewire_event_subprocesses(proc_spec: Any) -> None:
@@ -400,9 +423,31 @@ _SERIALIZER.registry.register(Decimal, lambda v: {"value": str(v)}, lambda d: De
 _SERIALIZER.registry.register(date, lambda v: {"value": v.isoformat()}, lambda d: date.fromisoformat(d["value"]))
 
 
+SNAPSHOT_MAX_CHARS = 16_000_000  # one case's saved workflow state
+DATA_MAX_CHARS = 1_000_000  # data submitted with one input (a form, the start, a message)
+
+
 def dumps(workflow: BpmnWorkflow) -> str:
-    """Serialize a workflow's instance state (no spec) to JSON."""
-    return _SERIALIZER.serialize_json(workflow)
+    """Serialize a workflow's instance state (no spec) to JSON.
+
+    Raises:
+        SnapshotTooLarge: the state is above the cap; nothing may save it.
+    """
+    text = _SERIALIZER.serialize_json(workflow)
+    if len(text) > SNAPSHOT_MAX_CHARS:
+        raise exc.SnapshotTooLarge(size=len(text), limit=SNAPSHOT_MAX_CHARS)
+    return text
+
+
+def check_data_size(data: Any) -> None:
+    """Refuse submitted data above the cap, before anything parses, runs or saves it.
+
+    Raises:
+        DataTooLarge.
+    """
+    size = sandbox.estimate_size(data, DATA_MAX_CHARS)
+    if size > DATA_MAX_CHARS:
+        raise exc.DataTooLarge(size=size, limit=DATA_MAX_CHARS)
 
 
 def loads(workflow_json: str, parsed: ParsedDefinition) -> BpmnWorkflow:
@@ -454,6 +499,8 @@ def _run(workflow: BpmnWorkflow, step: Any) -> None:
     try:
         step()
         workflow.do_engine_steps()
+    except sandbox.Exceeded as stopped:
+        raise exc.ScriptBudgetExceeded(kind=stopped.kind, detail=stopped.detail) from None
     except exc.EngineError:
         raise
     except (SpiffWorkflowException, SyntaxError, NameError, TypeError, ValueError, KeyError) as error:
@@ -615,6 +662,8 @@ def send_message(workflow: BpmnWorkflow, *, name: str, payload: Mapping[str, Any
     with clock(now):
         try:
             workflow.send_event(event)
+        except sandbox.Exceeded as stopped:
+            raise exc.ScriptBudgetExceeded(kind=stopped.kind, detail=stopped.detail) from None
         except WorkflowException as error:
             if "not waiting" in str(error):
                 raise exc.MessageNotExpected(name=name) from error
@@ -776,7 +825,7 @@ def check_timer_expression(expression: str, context: Mapping[str, Any]) -> str:
     resolve."""
     try:
         value = SCRIPT_ENGINE.environment.evaluate(expression, dict(context))
-    except Exception as error:  # any failure means: does not resolve
+    except (Exception, sandbox.Exceeded) as error:  # any failure means: does not resolve
         raise ValueError(f"{expression!r} does not evaluate: {error}") from error
     if isinstance(value, datetime):
         return value.isoformat()

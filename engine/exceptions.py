@@ -143,6 +143,47 @@ class ProcessError(EngineError):
         super().__init__(_("流程执行出错：%(message)s") % {"message": message})
 
 
+class ScriptNotAllowed(DefinitionInvalid):
+    """A script or condition of a definition does not compile or breaks the script policy."""
+
+    code = "script_not_allowed"
+
+    def __init__(self, *, filename: str, task: str, problems: Sequence[str]) -> None:
+        EngineError.__init__(self, _("流程定义中的脚本或条件不符合脚本规则（%(file)s，%(task)s）：%(problems)s")
+                             % {"file": filename, "task": task, "problems": "；".join(problems)},
+                             filename=filename, task=task, problems=list(problems))  # fmt: skip
+        self.filename, self.line, self.task, self.problems = filename, None, task, list(problems)
+
+
+class ScriptBudgetExceeded(EngineError):
+    code = "script_budget_exceeded"
+
+    KINDS = {
+        "steps": gettext_noop("步数"), "time": gettext_noop("运行时间"), "memory": gettext_noop("内存"),
+        "size": gettext_noop("数据大小"),
+    }  # fmt: skip
+
+    def __init__(self, *, kind: str, detail: str) -> None:
+        super().__init__(_("流程中的脚本或条件超出%(kind)s限制，已停止执行，案件未改变（%(detail)s）")
+                         % {"kind": _(self.KINDS.get(kind, kind)), "detail": detail}, kind=kind, detail=detail)  # fmt: skip
+
+
+class DataTooLarge(EngineError):
+    code = "data_too_large"
+
+    def __init__(self, *, size: int, limit: int) -> None:
+        super().__init__(_("提交的数据过大（约 %(size)s 字符，上限 %(limit)s），未保存") % {"size": size, "limit": limit},
+                         size=size, limit=limit)  # fmt: skip
+
+
+class SnapshotTooLarge(EngineError):
+    code = "snapshot_too_large"
+
+    def __init__(self, *, size: int, limit: int) -> None:
+        super().__init__(_("案件状态过大（%(size)s 字符，上限 %(limit)s），未保存") % {"size": size, "limit": limit},
+                         size=size, limit=limit)  # fmt: skip
+
+
 class MessageNotExpected(EngineError):
     code = "message_not_expected"
 

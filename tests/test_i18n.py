@@ -109,6 +109,11 @@ SAMPLE_ARGUMENTS = {
     "number": "YY-20260302-0001",
     "complaint_id": 42,
     "rule": "conflict_recusal",
+    "problems": ["line 1: while loops are not allowed"],
+    "kind": "time",
+    "detail": "more than 0.5 s",
+    "size": 200_000_000,
+    "limit": 1_000_000,
 }
 # QuorumNotMet's "expected" is a head count, DefinitionMismatch's a digest
 PER_CLASS = {"QuorumNotMet": {"expected": 7}}
@@ -129,6 +134,9 @@ def error_cases():
         if error_class is engine_errors.SeparationOfDuties:
             for rule in sorted(error_class.MESSAGES):
                 yield pytest.param(error_class, {"rule": rule}, id=f"SeparationOfDuties-{rule}")
+        if error_class is engine_errors.ScriptBudgetExceeded:
+            for kind in sorted(error_class.KINDS):
+                yield pytest.param(error_class, {"kind": kind, "detail": "x"}, id=f"ScriptBudgetExceeded-{kind}")
 
 
 @pytest.mark.parametrize(("error_class", "arguments"), list(error_cases()))

@@ -51,6 +51,7 @@ def start_case(
     Raises:
         DefinitionNotFound, PowerNotListed, ProcessError.
     """
+    bpmn.check_data_size(data or {})
     definition = current_definition(process_id)
     power = rules.check_can_start(definition=definition, power_code=power_code, actor=actor, organization=organization)
     parsed = parsed_definition(definition)
@@ -142,10 +143,11 @@ def complete_task(
 
     Raises:
         CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskClaimedByOther, InvalidTaskData,
-        ProcessError, plus the rules' errors.
+        DataTooLarge, ProcessError, ScriptBudgetExceeded, SnapshotTooLarge, plus the rules' errors.
     """
     if not isinstance(data, Mapping):
         raise exc.InvalidTaskData(fields={"__all__": ["data must be a JSON object"]})
+    bpmn.check_data_size(data)
     step = _task_step(case_id, task_id, actor, now, rules.COMPLETE)
     submitted = audit.normalize_payload(data)
     rules.check_task_data(case=step.case, state=step.state, work_item=step.work_item, actor=actor, data=submitted)
@@ -163,6 +165,7 @@ def send_message(
     Raises:
         CaseNotFound, CaseClosed, MessageNotExpected.
     """
+    bpmn.check_data_size(data)
     case = _locked_case(case_id)
     items = _work_items(case)
     state = _load_state(case, items)
