@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import logging
+
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.db import DatabaseError, InterfaceError, OperationalError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
@@ -31,6 +36,8 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     engine_errors.OrganizationNotFound: status.HTTP_400_BAD_REQUEST,
     engine_errors.PositionNotFound: status.HTTP_400_BAD_REQUEST,
     engine_errors.DefinitionInvalid: status.HTTP_400_BAD_REQUEST,
+    engine_errors.ScriptNotAllowed: status.HTTP_400_BAD_REQUEST,
+    engine_errors.DataTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     # who may act: the user is known but holds no right to this step
     engine_errors.NotInLane: status.HTTP_403_FORBIDDEN,
     engine_errors.NotAssignedMember: status.HTTP_403_FORBIDDEN,
@@ -55,6 +62,8 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     # well-formed data the procedure cannot proceed with
     engine_errors.QuorumNotMet: status.HTTP_422_UNPROCESSABLE_ENTITY,
     engine_errors.ProcessError: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    engine_errors.ScriptBudgetExceeded: status.HTTP_422_UNPROCESSABLE_ENTITY,
+    engine_errors.SnapshotTooLarge: status.HTTP_422_UNPROCESSABLE_ENTITY,
     # the server's own state is wrong: never the client's fault
     engine_errors.ClockNotSet: status.HTTP_500_INTERNAL_SERVER_ERROR,
     engine_errors.DefinitionMismatch: status.HTTP_500_INTERNAL_SERVER_ERROR,
@@ -75,6 +84,47 @@ DRF_CODES: tuple[tuple[type[exceptions.APIException], str], ...] = (
     (exceptions.UnsupportedMediaType, "unsupported_media_type"),
     (exceptions.Throttled, "throttled"),
 )
+
+
+logger = logging.getLogger("api")
+
+
+class RequestTooLarge(exceptions.APIException):
+    """The request body is above DATA_UPLOAD_MAX_MEMORY_SIZE; nothing of it was read or parsed."""
+
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "request_too_large"
+
+    def __init__(self) -> None:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        super().__init__(detail=_("请求体过大（上限 %(limit)s 字节），未处理") % {"limit": limit}, code=self.default_code)
+
+
+class DatabaseUnavailable(exceptions.APIException):
+    """The database cannot be reached or is locked/overloaded now: try again later."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "database_unavailable"
+
+    def __init__(self) -> None:
+        super().__init__(detail=_("数据库暂时不可用，请稍后重试；本次请求未保存任何内容"), code=self.default_code)
+        self.wait = 5  # Retry-After, seconds
+
+
+class DatabaseFailure(exceptions.APIException):
+    """The database refused the statement: a server fault, never the client's."""
+
+    status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+    default_code = "database_error"
+
+    def __init__(self) -> None:
+        super().__init__(detail=_("数据库出错；本次请求未保存任何内容"), code=self.default_code)
+
+
+def database_error(error: DatabaseError) -> exceptions.APIException:
+    """The API's answer to a database error (logged with its traceback; the body names no SQL)."""
+    logger.error("database error answering an API request", exc_info=error)
+    return DatabaseUnavailable() if isinstance(error, OperationalError | InterfaceError) else DatabaseFailure()
 
 
 class DiagramAPIError(exceptions.APIException):
@@ -132,6 +182,10 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, RequestDataTooBig):
+        exc = RequestTooLarge()
+    elif isinstance(exc, DatabaseError):
+        exc = database_error(exc)
     response = exception_handler(exc, context)  # DRF's: status, headers, set_rollback()
     if response is None:
         return None

@@ -32,6 +32,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "api.middleware.RequestSizeLimitMiddleware",  # 413 before an oversized /api/ body is read
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -81,6 +82,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 # an offset (ISO 8601 duration or seconds) or a frozen time (aware ISO 8601).
 ENGINE_CLOCK_OFFSET = os.environ.get("TOWNSHIP_CLOCK_OFFSET") or None
 ENGINE_CLOCK_FROZEN = os.environ.get("TOWNSHIP_CLOCK_FROZEN") or None
+
+# Request bodies: above this the API answers 413 without reading them (a form is far smaller;
+# the engine caps submitted data at 1,000,000 JSON characters, see engine/bpmn.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

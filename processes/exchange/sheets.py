@@ -12,12 +12,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import openpyxl
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 CSV_ENCODING = "utf-8-sig"  # with a BOM, so Excel opens the file as UTF-8
+
+# Workbooks come from users: openpyxl streams their worksheets' XML through defusedxml (pinned in
+# pyproject.toml), which refuses entity declarations ("billion laughs") and external entities; the
+# other parts go through lxml with entity resolution off. No spreadsheet import without defusedxml.
+if not openpyxl.DEFUSEDXML:  # pragma: no cover - defusedxml missing, or OPENPYXL_DEFUSEDXML=False
+    raise ImportError("reading spreadsheets needs defusedxml (and OPENPYXL_DEFUSEDXML not set to False)")
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,8 @@ def read_xlsx(path: Path) -> list[Sheet]:
         raise CellFileError(_("无法打开工作簿“%(name)s”：%(e)s") % {"name": path.name, "e": exc}) from exc
     try:
         return [_from_rows(ws.title, list(ws.iter_rows(values_only=True))) for ws in workbook.worksheets]
+    except Exception as exc:  # a worksheet's XML is read lazily: broken or hostile (defusedxml refuses it)
+        raise CellFileError(_("无法打开工作簿“%(name)s”：%(e)s") % {"name": path.name, "e": exc}) from exc
     finally:
         workbook.close()
 
