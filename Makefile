@@ -1,5 +1,6 @@
 # Two commands: `make run` (set up everything, start the server with demo data) and `make test`.
 # Both install what is missing on a fresh Debian machine with Python 3.11.
+# `make serve` runs the production configuration (gunicorn + timer workers, DEBUG off): README, 部署.
 
 PYTHON   ?= $(shell command -v python3.11 || command -v python3)
 VENV     := .venv
@@ -11,8 +12,12 @@ PG_URL   ?= postgres://postgres@127.0.0.1:5432/township
 SUDO     := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 APT      := $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get
 PYTEST   := $(PY) -m pytest -n 2 -q
+REDIS_URL ?= redis://127.0.0.1:6379/0
+ENV_FILE ?= .env
+WORKERS  ?= 4
+TIMER_WORKERS ?= 1
 
-.PHONY: run test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench lint clean
+.PHONY: run serve redis test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench bench-county lint clean
 
 system-deps:
 	@missing=""; \
@@ -20,6 +25,7 @@ system-deps:
 	fc-list :lang=zh 2>/dev/null | grep -qi "noto" || missing="$$missing fonts-noto-cjk"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
 	$(PYTHON) -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
+	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  $(APT) update -qq && $(APT) install -y -qq $$missing >/dev/null; \
@@ -49,14 +55,44 @@ demo: catalog
 run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: venv test-sqlite test-postgres
+# A Redis server for the shared cache (throttles, login limits): started here when REDIS_URL points
+# at this machine and nothing answers there.
+redis: venv
+	@if ! $(PY) -c "import redis,sys; redis.Redis.from_url('$(REDIS_URL)', socket_connect_timeout=2).ping()" 2>/dev/null; then \
+	  case "$(REDIS_URL)" in \
+	    redis://127.0.0.1:*|redis://localhost:*) \
+	      port=$$(echo "$(REDIS_URL)" | sed -E 's#redis://[^:]+:([0-9]+).*#\1#'); \
+	      echo "Starting redis-server on port $$port"; \
+	      redis-server --port $$port --bind 127.0.0.1 --daemonize yes --save "" --appendonly no >/dev/null; \
+	      sleep 1;; \
+	    *) echo "ERROR: Redis at $(REDIS_URL) does not answer." >&2; exit 1;; \
+	  esac; \
+	fi
 
-test-sqlite: venv
+# Production configuration on this machine: DEBUG off, gunicorn with $(WORKERS) workers and
+# $(TIMER_WORKERS) timer worker(s), static files collected, Redis for shared state. Settings come
+# from $(ENV_FILE) when it exists (see deploy/township.env.example); without DJANGO_SECRET_KEY a
+# random key is generated once into .secret-key (never the public development key).
+serve: venv redis
+	@set -a; [ -f "$(ENV_FILE)" ] && . ./$(ENV_FILE); set +a; \
+	if [ -z "$$DJANGO_SECRET_KEY" ]; then \
+	  [ -s .secret-key ] || (umask 077; $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > .secret-key); \
+	  DJANGO_SECRET_KEY=$$(cat .secret-key); \
+	fi; \
+	export DJANGO_SECRET_KEY DJANGO_DEBUG=0 REDIS_URL="$${REDIS_URL:-$(REDIS_URL)}"; \
+	$(PY) manage.py migrate --noinput -v0 && \
+	$(PY) manage.py load_catalog && \
+	$(PY) manage.py collectstatic --noinput -v0 && \
+	exec $(PY) manage.py serve --bind $(HOST):$(PORT) --workers $(WORKERS) --timer-workers $(TIMER_WORKERS)
+
+test: venv redis test-sqlite test-postgres
+
+test-sqlite: venv redis
 	@echo "== tests on SQLite =="
 	$(PYTEST)
 
 # The PostgreSQL half is required in CI (CI=true): an unreachable server fails the run.
-test-postgres: venv
+test-postgres: venv redis
 	@echo "== tests on PostgreSQL ($(PG_URL)) =="
 	@if $(PY) -c "import psycopg,sys; psycopg.connect('$(PG_URL)'.rsplit('/',1)[0]+'/postgres', connect_timeout=5).close()" 2>/dev/null; then \
 	  DATABASE_URL=$(PG_URL) $(PYTEST); \

@@ -24,6 +24,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
+from api.authentication import LoginLocked
 from diagrams import DiagramError
 from engine import exceptions as engine_errors
 from engine import public
@@ -73,6 +74,7 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
 
 # DRF's exceptions: code per class (the most specific class wins, so list subclasses first)
 DRF_CODES: tuple[tuple[type[exceptions.APIException], str], ...] = (
+    (LoginLocked, "too_many_attempts"),
     (exceptions.ValidationError, "invalid"),
     (exceptions.ParseError, "parse_error"),
     (exceptions.NotAuthenticated, "not_authenticated"),

@@ -2,13 +2,13 @@
 
 from django.urls import include, path, re_path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
 from api.views import cases, catalog, charts, oversight, public, tasks
-from api.views.base import PARSERS
+from api.views.auth import RevokeTokenView, TokenView
+from ops.health import health
 
 
 class CodeConverter:
@@ -49,12 +49,6 @@ class DocsView(SpectacularSwaggerView):
     authentication_classes: list = []
 
 
-class TokenView(ObtainAuthToken):
-    """以用户名和密码换取令牌（Authorization: Token <key>）。"""
-
-    parser_classes = PARSERS
-
-
 class UnknownPathView(APIView):
     """Any other path under /api/: the one error shape instead of Django's HTML 404."""
 
@@ -74,7 +68,9 @@ task = case + "tasks/<uuid:task_id>/"
 urlpatterns = [
     path("schema/", SchemaView.as_view(), name="schema"),
     path("docs/", DocsView.as_view(url_name="schema"), name="docs"),
+    path("health/", health, name="health"),
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("auth/token/revoke/", RevokeTokenView.as_view(), name="revoke-token"),
     path("auth/", include("rest_framework.urls")),
     path("me/", catalog.MeView.as_view(), name="me"),
     # the lists, public by law

@@ -1,15 +1,27 @@
-"""Django settings: SQLite by default, PostgreSQL when DATABASE_URL is set."""
+"""Django settings: SQLite by default, PostgreSQL when DATABASE_URL is set.
+
+Development (`make run`, the tests) needs no environment. Production (`make serve`, deploy/) reads
+everything that differs per site from the environment: see the "Production" section at the end and
+deploy/township.env.example.
+"""
 
 import os
 import tempfile
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-not-secret-change-me-in-production")
 DEBUG = os.environ.get("DJANGO_DEBUG", "1") == "1"
+DEV_SECRET_KEY = "dev-only-not-secret-change-me-in-production"
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "") or (DEV_SECRET_KEY if DEBUG else "")
+if not DEBUG and SECRET_KEY in ("", DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "DJANGO_SECRET_KEY must be set to a secret value when DJANGO_DEBUG=0 "
+        "(generate one: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
+    )
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
 
 INSTALLED_APPS = [
@@ -26,10 +38,13 @@ INSTALLED_APPS = [
     "engine",
     "processes",
     "api",
+    "ops",
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "api.middleware.RequestSizeLimitMiddleware",  # 413 before an oversized /api/ body is read
@@ -105,7 +120,7 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -113,6 +128,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "api.exception_handler.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
     "PAGE_SIZE": 50,
+    "NUM_PROXIES": int(os.environ.get("DJANGO_TRUSTED_PROXIES", "0")),  # see ops.client
 }
 
 SPECTACULAR_SETTINGS = {
@@ -124,12 +140,108 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
 }
 
+# ---------------------------------------------------------------------------------------------
+# Production: serving, shared state, security, logs, notifications. Every value comes from the
+# environment (deploy/township.env.example lists them); the defaults are the development ones.
+# ---------------------------------------------------------------------------------------------
+
+# Static files: WhiteNoise serves them from STATIC_ROOT (filled by `collectstatic`, run by `make
+# serve`), so the admin and Swagger UI keep their files with DEBUG off and no web server in front.
+# Hashed names (cache-busting, served with a far-future expiry); not pre-compressed, which would
+# make every collectstatic compress the 30 MB of Swagger and ReDoc files.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEBUG
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    },
+}
+
+# Shared state. Throttles, login lockouts and caches must be shared by every worker process and
+# every app server, so production uses Redis (REDIS_URL); development and the in-process tests use
+# a per-process memory cache (a system check warns when DEBUG is off without REDIS_URL).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "township"),
+            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient", "SOCKET_CONNECT_TIMEOUT": 2,
+                        "SOCKET_TIMEOUT": 2},
+        }
+    }  # fmt: skip
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Client address: REMOTE_ADDR, unless DJANGO_TRUSTED_PROXIES reverse proxies (nginx, a load
+# balancer) stand in front; then the address those proxies appended to X-Forwarded-For. Anything
+# a client writes into X-Forwarded-For itself is ignored.
+TRUSTED_PROXIES = REST_FRAMEWORK["NUM_PROXIES"]
+PUBLIC_POST_THROTTLE_RATE = os.environ.get("PUBLIC_POST_THROTTLE_RATE", "20/hour")
+
+# Logins: a brute-force limit per user name and per client address (token, API login, admin).
+AUTHENTICATION_BACKENDS = ["ops.auth.LockoutModelBackend"]
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))  # per user name
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("LOGIN_FAILURE_LIMIT_PER_ADDRESS", "20"))
+LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+# API tokens expire this long after they are issued; POST /api/auth/token/revoke/ ends one now.
+TOKEN_TTL_HOURS = float(os.environ.get("TOKEN_TTL_HOURS", "12"))
+
+# HTTPS. Behind TLS set DJANGO_HTTPS=1: redirect, secure cookies, HSTS; `manage.py check --deploy`
+# is then clean. Unset, `make serve` works over plain HTTP on a trusted network (the check warns).
+# DJANGO_TLS_PROXY_HEADER=1 when a TLS-terminating proxy sets X-Forwarded-Proto.
+HTTPS = os.environ.get("DJANGO_HTTPS", "0") == "1"
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", str(365 * 24 * 3600)))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_REDIRECT_EXEMPT = [r"^api/health/$"]
+if os.environ.get("DJANGO_TLS_PROXY_HEADER", "0") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+X_FRAME_OPTIONS = "DENY"
+
+# The timer worker writes a heartbeat every round; /api/health/ calls one stale after this long.
+TIMER_INTERVAL_SECONDS = float(os.environ.get("TIMER_INTERVAL_SECONDS", "30"))
+HEARTBEAT_STALE_SECONDS = float(os.environ.get("HEARTBEAT_STALE_SECONDS", str(max(120.0, 4 * TIMER_INTERVAL_SECONDS))))
+
+# Notifications: e-mail through Django's SMTP backend; the webhook channel posts JSON (an SMS or
+# WeCom gateway). Sent by the timer worker after the engine's transaction committed.
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("EMAIL_USE_TLS", "0") == "1"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "township@localhost")
+NOTIFY_WEBHOOK_URL = os.environ.get("NOTIFY_WEBHOOK_URL", "")
+NOTIFY_WEBHOOK_TOKEN = os.environ.get("NOTIFY_WEBHOOK_TOKEN", "")
+NOTIFY_MAX_ATTEMPTS = int(os.environ.get("NOTIFY_MAX_ATTEMPTS", "6"))
+
+# Logs: one JSON object per line with DEBUG off (or DJANGO_LOG_FORMAT=json), plain text otherwise.
+LOG_FORMAT = os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json")
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {
-        "spiff": {"handlers": ["console"], "level": "WARNING", "propagate": False},
-        "engine": {"handlers": ["console"], "level": "INFO"},
+    "formatters": {
+        "json": {"()": "pythonjsonlogger.json.JsonFormatter", "json_ensure_ascii": False,
+                 "fmt": "%(levelname)s %(name)s %(process)d %(message)s", "timestamp": "time",
+                 "rename_fields": {"levelname": "level", "name": "logger", "process": "pid"}},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(process)d] %(message)s"},
     },
-}
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "INFO" if not DEBUG else "WARNING", "propagate": False},
+        "spiff": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "engine": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "ops": {"handlers": ["console"], "level": LOG_LEVEL, "propagate": False},
+        "township.request": {"handlers": ["console"], "level": "INFO", "propagate": False},
+    },
+}  # fmt: skip

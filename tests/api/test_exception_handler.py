@@ -172,4 +172,5 @@ def test_the_token_endpoint_refuses_json_the_database_cannot_store(anon):
 
 def test_the_token_endpoint_answers_for_a_known_user(demo, anon):
     response = anon.post("/api/auth/token/", {"username": "handler", "password": "Demo-handler-2026"}, format="json")
-    assert response.json() == {"token": "demo-handler"}
+    assert response.json().keys() == {"token", "expires_at"}
+    assert response.json()["token"] == "demo-handler"

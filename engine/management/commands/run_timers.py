@@ -1,18 +1,26 @@
-"""The timer worker: fires due BPMN timers and deadline escalations through the services.
+"""The timer worker: fires due BPMN timers and deadline escalations through the services, and
+delivers the notifications they cause.
 
 Safe to run as several processes on one PostgreSQL (each case is taken with SKIP LOCKED, and
-firing is idempotent).
+firing is idempotent). It outlives database faults (ops.worker: logged retries with backoff) and
+writes a heartbeat that /api/health/ checks.
 """
 
 from __future__ import annotations
 
-import time
+import signal
 from datetime import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from engine import clock, services
+from ops.worker import TimerWorker
+
+
+def timer_round(now: datetime) -> dict:
+    return {"fired": services.fire_due_timers(now=now), "escalated": services.escalate_overdue(now=now)}
 
 
 class Command(BaseCommand):
@@ -20,21 +28,41 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="只运行一轮")
-        parser.add_argument("--interval", type=float, default=30.0, help="两轮之间的秒数")
+        parser.add_argument("--interval", type=float, default=None, help="两轮之间的秒数（默认 TIMER_INTERVAL_SECONDS）")
         parser.add_argument("--at", help="以该时间运行一轮（ISO 8601，用于补跑与演示；隐含 --once）")
+        parser.add_argument("--retry-base", type=float, default=1.0, help="数据库出错后首次重试前等待的秒数（其后加倍）")
+        parser.add_argument("--retry-max", type=float, default=60.0, help="重试等待的上限（秒）")
+        parser.add_argument("--max-retries", type=int, default=5, help="--once 时连续出错多少次后放弃")
 
-    def handle(self, *args, once=False, interval=30.0, at=None, **options):
+    def handle(self, *args, once=False, interval=None, at=None, **options):
         fixed = _parse(at) if at else None
-        while True:
-            now = fixed or clock.now()
-            once = once or fixed is not None
-            fired = services.fire_due_timers(now=now)
-            escalated = services.escalate_overdue(now=now)
-            if fired or escalated or once:
-                self.stdout.write(f"{now:%Y-%m-%d %H:%M:%S} 触发定时 {fired} 个案件，督办 {escalated} 次")
-            if once:
-                return
-            time.sleep(interval)
+        once = once or fixed is not None
+        results: list[dict] = []
+
+        def round_fn(now: datetime) -> dict:
+            counts = timer_round(now)
+            results.append({"now": now, **counts})
+            return counts
+
+        worker = TimerWorker(
+            round_fn=round_fn,
+            clock=(lambda: fixed) if fixed else clock.now,
+            interval=settings.TIMER_INTERVAL_SECONDS if interval is None else interval,
+            retry_base=options["retry_base"],
+            retry_max=options["retry_max"],
+            max_retries=options["max_retries"] if once else None,
+        )
+        previous = worker.install_signal_handlers()
+        try:
+            completed = worker.run(once=once)
+        finally:
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
+        if not completed:
+            raise CommandError("数据库持续不可用，本轮未完成")
+        if once and results:
+            last = results[-1]
+            self.stdout.write(f"{last['now']:%Y-%m-%d %H:%M:%S} 触发定时 {last['fired']} 个案件，督办 {last['escalated']} 次")
 
 
 def _parse(value: str) -> datetime:

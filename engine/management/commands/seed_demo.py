@@ -416,7 +416,7 @@ class Command(BaseCommand):
             user.set_password(demo_password(username))
             user.save()
             Token.objects.filter(user=user).exclude(key=demo_token(username)).delete()
-            Token.objects.get_or_create(user=user, key=demo_token(username))
+            Token.objects.update_or_create(user=user, key=demo_token(username), defaults={"created": timezone.now()})
             for position, where, areas in posts:
                 targets = stations if where == STATIONS else [Organization.objects.get(code=where)]
                 for organization in targets:
