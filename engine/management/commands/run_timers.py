@@ -16,11 +16,14 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from engine import clock, services
+from ops import notify
 from ops.worker import TimerWorker
 
 
 def timer_round(now: datetime) -> dict:
-    return {"fired": services.fire_due_timers(now=now), "escalated": services.escalate_overdue(now=now)}
+    counts = {"fired": services.fire_due_timers(now=now), "escalated": services.escalate_overdue(now=now)}
+    # notifications of what those (and the requests since the last round) committed
+    return {**counts, "notified": notify.collect(now=now), "sent": notify.deliver_due(now=now)}
 
 
 class Command(BaseCommand):
