@@ -105,5 +105,10 @@ test-postgres: venv redis
 bench: venv
 	$(PY) benchmarks/engine_steps.py
 
+# 20 townships on PostgreSQL ($(PG_URL)_county_bench is dropped and recreated), `make serve` with
+# 4 workers and 2 timer workers, 16 API clients for 60 s; then chains, replays, nothing lost/doubled
+bench-county: venv redis
+	$(PY) benchmarks/county_load.py --database-url $(PG_URL)_county_bench
+
 clean:
 	rm -rf $(VENV) db.sqlite3* test*.sqlite3* staticfiles

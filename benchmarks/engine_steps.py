@@ -28,6 +28,7 @@ os.environ["SQLITE_PATH"] = os.path.join(_tmp, "bench.sqlite3")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.pop("DATABASE_URL", None)
 os.environ["DJANGO_DEBUG"] = "0"  # no per-query logging, as in production
+os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + os.urandom(24).hex())  # DEBUG off needs a key
 
 import django  # noqa: E402
 

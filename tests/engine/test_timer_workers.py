@@ -41,7 +41,7 @@ def test_two_workers_fire_every_due_timer_exactly_once(sample_definition, townsh
 
     settings = connection.settings_dict
     url = f"postgres://{settings['USER']}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "0"}
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "timer-test-" + "k" * 50}
     workers = [
         subprocess.Popen([sys.executable, "manage.py", "run_timers", "--once"], cwd=ROOT, env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
