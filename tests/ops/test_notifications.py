@@ -191,3 +191,26 @@ def test_a_complaint_reply_falling_due_reminds_the_discipline_inspector(smtp, ma
     assert len(mails) == 1 and complaint.number in mails[0]["Subject"]
     notify.collect(now=complaint.reply_due_at)
     assert Notification.objects.filter(kind="complaint_due").count() == 1
+
+
+def test_a_meeting_call_reaches_every_committee_member(smtp):
+    from engine import clock
+    from engine.management.commands.seed_demo import Answers, Driver, at_task
+    from tests.api.conftest import load_demo
+
+    demo = load_demo()
+    committee = ["chief", "deputy", "committee_member_1", "committee_member_2", "committee_member_3"]
+    for name in committee:
+        profile(demo.users[name], email=f"{name}@example.cn")
+    driver = Driver(demo.users, Answers(now=clock.now()))
+    driver.case = demo.cases["mid_review"]
+    case = driver.run_until(at_task("meeting_attendance"))
+    notify.collect(now=driver.now)
+    notify.deliver_due(now=driver.now)
+
+    item = WorkItem.objects.get(case=case, bpmn_id="meeting_attendance")
+    calls = Notification.objects.filter(key__startswith=f"meeting:{item.task_id}:")
+    assert sorted(n.user.username for n in calls) == sorted(committee)
+    mails = [(rcpt, m) for rcpt, m in smtp.messages if m["Subject"].startswith("会议通知")]
+    assert sorted(rcpt[0] for rcpt, _ in mails) == sorted(f"{name}@example.cn" for name in committee)
+    assert all(case.reference in m["Subject"] for _, m in mails)
