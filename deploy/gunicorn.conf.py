@@ -18,6 +18,7 @@ accesslog = None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "township"
+control_socket_disable = True  # no runtime control socket: several servers may share a machine
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 if os.environ.get("DJANGO_LOG_FORMAT", "json") == "json":
