@@ -59,6 +59,8 @@ def gunicorn(tmp_path, redis_prefix):
     env = production_env(tmp_path, CACHE_KEY_PREFIX=redis_prefix, PUBLIC_POST_THROTTLE_RATE=f"{RATE}/hour")
     subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True,
                    timeout=300)  # fmt: skip
+    township = "from engine.models import Organization as O; O.objects.create(code='t01', name='第一乡', kind='township')"
+    subprocess.run([sys.executable, "manage.py", "shell", "-c", township], cwd=ROOT, env=env, check=True, timeout=120)
     port = free_port()
     log = (tmp_path / "gunicorn.log").open("w")
     server = subprocess.Popen(
@@ -91,7 +93,8 @@ def test_the_throttle_holds_across_four_workers_and_ignores_forged_forwarding(gu
     def post(i: int) -> requests.Response:
         forged = f"203.0.113.{i % 250}, 198.51.100.{i % 250}"
         return requests.post(base + "/api/public/complaints/", timeout=60, headers={"X-Forwarded-For": forged},
-                             json={"kind": "complaint", "subject": "民政所", "content": f"第 {i} 次投诉"})  # fmt: skip
+                             json={"kind": "complaint", "township": "t01", "subject": "民政所",
+                                   "content": f"第 {i} 次投诉"})  # fmt: skip
 
     with ThreadPoolExecutor(max_workers=16) as pool:
         responses = list(pool.map(post, range(POSTS)))
