@@ -28,10 +28,12 @@ from api.authentication import LoginLocked
 from diagrams import DiagramError
 from engine import exceptions as engine_errors
 from engine import public
+from engine import rule_errors
 
 HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     # bad input: the request names something that does not exist or breaks a form or a rule
     engine_errors.InvalidTaskData: status.HTTP_400_BAD_REQUEST,
+    rule_errors.ComputedField: status.HTTP_400_BAD_REQUEST,
     engine_errors.ReasonRequired: status.HTTP_400_BAD_REQUEST,
     engine_errors.PowerNotListed: status.HTTP_400_BAD_REQUEST,  # 清单之外无权力
     engine_errors.OrganizationNotFound: status.HTTP_400_BAD_REQUEST,
@@ -45,6 +47,7 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     engine_errors.SeparationOfDuties: status.HTTP_403_FORBIDDEN,
     engine_errors.ConflictOfInterest: status.HTTP_403_FORBIDDEN,
     engine_errors.ChiefNotDirectHandler: status.HTTP_403_FORBIDDEN,
+    rule_errors.NotThePresider: status.HTTP_403_FORBIDDEN,
     # missing objects
     engine_errors.CaseNotFound: status.HTTP_404_NOT_FOUND,
     engine_errors.TaskNotFound: status.HTTP_404_NOT_FOUND,
@@ -71,6 +74,10 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     engine_errors.AuditChainBroken: status.HTTP_500_INTERNAL_SERVER_ERROR,
     engine_errors.SnapshotTampered: status.HTTP_409_CONFLICT,  # the case refuses to advance
 }
+# the rules' refusals (engine/rule_errors.py): 422 unless listed above
+HTTP_STATUS.update({cls: status.HTTP_422_UNPROCESSABLE_ENTITY
+                    for cls in [rule_errors.RuleViolation, *rule_errors.RuleViolation.__subclasses__()]
+                    if cls not in HTTP_STATUS})
 
 # DRF's exceptions: code per class (the most specific class wins, so list subclasses first)
 DRF_CODES: tuple[tuple[type[exceptions.APIException], str], ...] = (

@@ -369,7 +369,24 @@ def validate_form_data(parsed: ParsedDefinition, bpmn_id: str, data: Mapping[str
         if data:
             raise exc.InvalidTaskData(fields={"__all__": ["this task takes no data"]})
         return
-    validator = _validator_for(parsed.sha256, info.form, parsed.forms[info.form])
+    _check_form(parsed, info.form, data)
+
+
+START_FORM_PREFIX = "start_"
+
+
+def validate_start_data(parsed: ParsedDefinition, data: Mapping[str, Any]) -> None:
+    """Check a case's start data against its process's start form (`start_<process id>`), if any.
+
+    Raises:
+        InvalidTaskData: with one message per offending field.
+    """
+    if START_FORM_PREFIX + parsed.process_id in parsed.forms:
+        _check_form(parsed, START_FORM_PREFIX + parsed.process_id, data)
+
+
+def _check_form(parsed: ParsedDefinition, form: str, data: Mapping[str, Any]) -> None:
+    validator = _validator_for(parsed.sha256, form, parsed.forms[form])
     errors: dict[str, list[str]] = {}
     for error in sorted(validator.iter_errors(dict(data)), key=lambda e: list(e.absolute_path)):
         path = ".".join(str(p) for p in error.absolute_path) or "__all__"
@@ -706,6 +723,11 @@ def cancel(workflow: BpmnWorkflow) -> None:
 
 def is_completed(workflow: BpmnWorkflow) -> bool:
     return bool(workflow.is_completed())
+
+
+def task_data(workflow: BpmnWorkflow, task_id: UUID) -> dict[str, Any]:
+    """The data a ready task sees (what the process holds at that step)."""
+    return _jsonable(_get_task(workflow, task_id).data)
 
 
 def workflow_data(workflow: BpmnWorkflow) -> dict[str, Any]:

@@ -44,6 +44,9 @@ class Assignment(models.Model):
     organization = models.ForeignKey(Organization, verbose_name=_("组织"), on_delete=models.CASCADE,
                                      related_name="assignments")  # fmt: skip
     areas = models.JSONField(_("分管领域"), default=list, blank=True, help_text=_("财务、人事、工程项目、行政审批、物资采购等"))
+    # the term of office: the meeting roster (应到会) is the 班子 on the meeting day
+    started_on = models.DateField(_("任职起始日"), null=True, blank=True)
+    ended_on = models.DateField(_("任职终止日"), null=True, blank=True, help_text=_("空白表示现任"))
 
     class Meta:
         verbose_name = _("岗位任职")

@@ -16,11 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
+from engine import bpmn, rule_errors, workdays
 from engine import exceptions as exc
-from engine import workdays
 
 if TYPE_CHECKING:
-    from engine import bpmn
     from engine.models import Case, Organization, ProcessDefinition, WorkItem
     from engine.steps import CaseState
 
@@ -170,7 +169,13 @@ def check_task_action(
 
     scope = org_subtree(case.organization_id)
     held = positions_of(actor, scope)
-    if work_item.lane and work_item.lane not in held:
+    properties = _task_properties(case, work_item, state)
+    if properties.get("presider") == "true" and state is not None:
+        # 末位表态 belongs to this meeting's presider (the chief, or the deputy he designated)
+        presider = bpmn.task_data(state.workflow, work_item.task_id).get("host") or ""
+        if username != presider:
+            raise rule_errors.NotThePresider(presider=presider)
+    elif work_item.lane and work_item.lane not in held:
         raise exc.NotInLane(task=work_item.bpmn_id, lane=work_item.lane)
 
     rules = separation_rules(case)
@@ -182,7 +187,6 @@ def check_task_action(
     if CONFLICT_RECUSAL in rules and case.separate_filing and case.conflicts.filter(user=actor).exists():
         raise exc.ConflictOfInterest(user=username)
 
-    properties = _task_properties(case, work_item, state)
     duty = properties.get("duty", "")
     if duty in ("review", "approve"):
         earlier = {"review": "accept", "approve": "review"}[duty]

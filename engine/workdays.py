@@ -57,6 +57,15 @@ def is_workday(day: date) -> bool:
     return WorkCalendar(day, day).is_workday(day)
 
 
+def local_date(moment: datetime) -> date:
+    """The township's calendar day of a moment."""
+    return moment.astimezone(_local_tz()).date()
+
+
+def end_of_day(day: date) -> datetime:
+    return _end_of_day(day)
+
+
 def _end_of_day(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=_local_tz())
 

@@ -114,6 +114,13 @@ SAMPLE_ARGUMENTS = {
     "detail": "more than 0.5 s",
     "size": 200_000_000,
     "limit": 1_000_000,
+    "members": ["dave", "erin"],
+    "candidate": "alice",
+    "presider": "dora",
+    "majority": "disagree",
+    "stance": "agree",
+    "key": "notice_days.jf_01",
+    "deadline": "2026-03-09",
 }
 # QuorumNotMet's "expected" is a head count, DefinitionMismatch's a digest
 PER_CLASS = {"QuorumNotMet": {"expected": 7}}

@@ -16,7 +16,7 @@ from uuid import UUID
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from engine import audit, bpmn, rules, steps
+from engine import audit, bpmn, computed, rules, steps
 from engine import exceptions as exc
 from engine.models import AuditEvent, Case, ConflictDeclaration, Organization, WorkItem
 from engine.services._case_io import (
@@ -150,6 +150,9 @@ def complete_task(
     bpmn.check_data_size(data)
     step = _task_step(case_id, task_id, actor, now, rules.COMPLETE)
     submitted = audit.normalize_payload(data)
+    # values the rules compute (periods, the meeting roster and fractions) join what was typed
+    submission = computed.Submission(step.case, step.state, step.work_item, actor, submitted, now)
+    submitted = audit.normalize_payload(computed.prepare(submission))
     rules.check_task_data(case=step.case, state=step.state, work_item=step.work_item, actor=actor, data=submitted)
     steps.complete(step.state, step.key, data=submitted, at=now, task_id=step.work_item.task_id)
     return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_COMPLETED, actor=actor, now=now, key=step.key,

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from processes.bpmn_build.blocks import BLOCKS
-from processes.bpmn_build.forms import FORMS
+from processes.bpmn_build.forms import FORMS, start_form
 from processes.bpmn_build.powers import POWERS, build
 from processes.bpmn_build.sources import BLOCKS_DIR, FORMS_DIR, POWERS_DIR
 
@@ -26,6 +26,8 @@ def outputs() -> dict[Path, bytes]:
         if missing:
             raise SystemExit(f"{spec.code}: calls unknown blocks {missing}")
         files[POWERS_DIR / f"{spec.slug}.bpmn"] = process.to_xml()
+        start = start_form(spec.process_id, spec.code, spec.name, spec.flow)
+        files[FORMS_DIR / f"start_{spec.process_id}.schema.json"] = _json(start)
     unknown = used_forms - set(FORMS)
     if unknown:
         raise SystemExit(f"forms used but not defined: {sorted(unknown)}")
@@ -33,9 +35,12 @@ def outputs() -> dict[Path, bytes]:
     if unused:
         raise SystemExit(f"forms defined but not used: {sorted(unused)}")
     for name, schema in FORMS.items():
-        text = json.dumps(schema, ensure_ascii=False, indent=2) + "\n"
-        files[FORMS_DIR / f"{name}.schema.json"] = text.encode("utf-8")
+        files[FORMS_DIR / f"{name}.schema.json"] = _json(schema)
     return files
+
+
+def _json(schema: dict) -> bytes:
+    return (json.dumps(schema, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def main(argv: list[str]) -> int:

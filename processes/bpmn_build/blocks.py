@@ -8,21 +8,10 @@ from __future__ import annotations
 
 from processes.bpmn_build.model import Process
 
-# Default meeting rules (processes/catalog/settings.yaml: meeting.quorum_hold / quorum_major / pass);
-# a case may bring its own values in its start data.
+# The meeting's rules (quorum_fraction, pass_fraction, expected_members, host) are computed by the
+# engine when the attendance is recorded (engine/meetings.py), from the township's settings and
+# the organization: never from case data.
 RULE_DEFAULTS = """
-try:
-    quorum_fraction
-except NameError:
-    quorum_fraction = {'numerator': 1, 'denominator': 2, 'comparison': 'gt'}
-try:
-    quorum_fraction_major
-except NameError:
-    quorum_fraction_major = {'numerator': 2, 'denominator': 3, 'comparison': 'gte'}
-try:
-    pass_fraction
-except NameError:
-    pass_fraction = {'numerator': 1, 'denominator': 2, 'comparison': 'gt'}
 try:
     meeting_round
 except NameError:
@@ -46,8 +35,8 @@ BLOCK_INTERFACES: dict[str, dict[str, str]] = {
                 "deputy_opinion/deputy_conclusion; review_rounds",
     },
     "block_collective_decision": {
-        "reads": "expected_members（应到会名单，用户名列表；启动数据或会议签到时填写）; 可选 quorum_fraction, quorum_fraction_major, "
-                 "pass_fraction（{numerator, denominator, comparison: gt|gte}）",
+        "reads": "（无必需输入）会议签到时系统计算 expected_members（本乡班子成员任职）、host（主持人）、"
+                 "quorum_fraction、pass_fraction（乡镇设置，按议题类型）",
         "sets": "collective_passed (bool); meeting_outcome (passed|rejected|deferred，最后一次会议); attendees, "
                 "present_members, recused, host; stances [{member, stance, reason}]; chief_stance, chief_reason; "
                 "vote_counts, agree_votes, expected_count; dissents; minutes; signatures; meeting_round; "
@@ -246,8 +235,8 @@ def block_collective_decision() -> Process:
     p.user("member_stance", "班子成员逐一表态", "committee_member", "member_stance", stance=True,
            mi={"input": "present_members", "output": "stances", "item": "member", "output_item": "stance_record"})
     p.script("compute_majority", "汇总成员意见", "committee_member", MAJORITY_SCRIPT)
-    p.user("chief_stance", "主要负责人末位表态", "chief", "chief_stance",
-           doc="主要负责人最后表态；与多数意见不同的，须当场说明理由。")
+    p.user("chief_stance", "主持人末位表态", "chief", "chief_stance", presider=True,
+           doc="会议主持人（主要负责人；其缺席时为其指定的分管领导）最后表态；与多数意见不同的，须当场说明理由。")
     p.gateway("gw_chief_reason", "与多数意见不同且未说明理由？", "chief")
     p.script("require_chief_reason", "要求说明理由", "chief", "chief_reason_required = True")
     p.script("tally_votes", "计票（以应到会人数为基数）", "chief", TALLY_SCRIPT)

@@ -81,6 +81,23 @@ def member_reasons(title: str) -> dict:
     return objects(title, {"member": s("人员", max_length=150), "reason": s("原因")})
 
 
+def computed_props(props: dict[str, dict]) -> dict[str, dict]:
+    """Fields the rules compute (engine/computed.py): shown read-only, never asked for."""
+    return {name: {**schema, "readOnly": True} for name, schema in props.items()}
+
+
+FRACTION = {"type": "object", "title": "比例（乡镇设置）", "additionalProperties": False,
+            "required": ["numerator", "denominator", "comparison"],
+            "properties": {"numerator": {"type": "integer", "minimum": 1, "title": "分子"},
+                           "denominator": {"type": "integer", "minimum": 1, "title": "分母"},
+                           "comparison": {"enum": ["gt", "gte"], "title": "比较", "x-enum-titles": ["超过", "达到或超过"]}}}
+PERIOD = {"type": "object", "title": "期限（乡镇设置）", "additionalProperties": False,
+          "required": ["value", "unit", "setting"],
+          "properties": {"value": {"type": "integer", "minimum": 1, "title": "天数"},
+                         "unit": {"enum": ["calendar_day", "working_day"], "title": "单位", "x-enum-titles": ["日", "工作日"]},
+                         "setting": {"type": "string", "title": "设置项"}}}  # fmt: skip
+
+
 def when(field: str, value: Any, required: list[str], *, negate: bool = False, values: list | None = None) -> dict:
     """if `field` equals `value` (or is one of `values`; or not, with negate) then `required` are required, non-empty."""
     cond: dict[str, Any] = {"const": value} if values is None else {"enum": values}
@@ -200,18 +217,26 @@ def _forms() -> list[dict]:
     # ---------------------------------------------------------------- collective decision
     add(form("meeting_attendance", "会议签到（应到、实到、缺席、列席、回避）", {
         "meeting_kind": enum("会议类型", ["党委会", "党政联席会议", "乡长办公会", "负责人集体讨论"]),
+        "matter_type": enum("议题类型（决定法定人数和表决比例）", ["ordinary", "major", "appointment"],
+                            ["一般事项", "“三重一大”事项", "干部任免"]),
         "meeting_time": dt("会议时间"),
         "place": s("会议地点", max_length=200),
-        "host": s("主持人（用户名）", max_length=150),
         "recorder": s("记录人", max_length=150),
         "topic": s("议题", max_length=500),
-        "major_matter": b("重大事项或干部任免（到会须达三分之二以上）"),
-        "expected_members": strings("应到会人员（用户名；不填则用案件的应到会名单）", "人员", min_items=1),
-        "attendees": strings("到会人员（用户名）", "人员", min_items=1),
+        "attendees": strings("到会人员（用户名，须为应到会人员）", "人员", min_items=1),
         "absentees": member_reasons("缺席人员及原因"),
         "nonvoting_attendees": strings("列席人员", "人员"),
         "recused": member_reasons("回避人员及原因"),
-    }, required=["meeting_kind", "meeting_time", "place", "host", "recorder", "topic", "major_matter", "attendees",
+        "designated_presider": opt_text("主要负责人缺席时，其指定主持会议的分管领导（用户名）"),
+        "presider_designation": opt_text("指定主持的记录（如：书记委托，委托书编号）"),
+        **computed_props({
+            "expected_members": strings("应到会人员（本乡班子成员任职，系统生成）", "人员"),
+            "host": s("主持人（系统确定）", max_length=150),
+            "presider_designated_by": opt_text("指定主持人的主要负责人（系统记录）"),
+            "major_matter": b("重大事项或干部任免（系统按议题类型确定）"),
+            "quorum_fraction": FRACTION, "quorum_fraction_major": FRACTION, "pass_fraction": FRACTION,
+        }),
+    }, required=["meeting_kind", "matter_type", "meeting_time", "place", "recorder", "topic", "attendees",
                  "absentees", "nonvoting_attendees", "recused"]))
     add(form("meeting_reschedule", "未达到法定人数，改期召开", {
         "reschedule_reason": s("改期原因"),
@@ -267,13 +292,15 @@ def _forms() -> list[dict]:
         "notice_title": s("公示标题", max_length=200),
         "notice_place": s("公示地点", max_length=200),
         "notice_content": s("公示内容（隐去身份证号等隐私信息）"),
-        "notice_start": dt("公示开始时间"),
-        "notice_end": dt("公示结束时间"),
         "photo_ref": s("公示照片留档编号", max_length=200),
         "objection_channel": s("异议渠道（电话、意见箱、地点）", max_length=500),
         "minors_excluded": b("未成年人信息未予公示"),
-    }, required=["notice_title", "notice_place", "notice_content", "notice_start", "notice_end", "photo_ref",
-                 "objection_channel"]))  # fmt: skip
+        **computed_props({
+            "notice_start": dt("公示开始时间（张贴时的服务器时间）"),
+            "notice_end": dt("公示结束时间（按本乡公示期计算）"),
+            "notice_period": {**PERIOD, "title": "公示期（乡镇设置）"},
+        }),
+    }, required=["notice_title", "notice_place", "notice_content", "photo_ref", "objection_channel"]))  # fmt: skip
     add(form("village_evaluation", "村级民主评议记录", {
         "village_meeting_kind": enum("会议形式", ["村民会议", "村民代表会议", "村民小组会议", "民主评议小组会议"]),
         "village_meeting_date": date("会议日期"),
@@ -618,3 +645,24 @@ for _schema in _forms():
     if _name in FORMS:
         raise ValueError(f"duplicate form {_name}")
     FORMS[_name] = _schema
+
+
+# ------------------------------------------------------------------ start data (one form per power)
+ID_NUMBER_PATTERN = r"^\d{17}[\dXx]$"
+EX_OFFICIO_FLOWS = ("penalty", "coercion", "emergency", "audit")  # started by the township, not by an application
+
+
+def start_form(process_id: str, code: str, name: str, flow: str) -> dict:
+    """The start data of a power's case (validated like a task form). Rule values (meeting
+    fractions, the roster, periods) are never part of it: they come from the catalog and settings."""
+    who = "当事人" if flow in EX_OFFICIO_FLOWS else "申请人"
+    return form(f"start_{process_id}", f"{code} {name}：立案数据", {
+        "applicant": s(who, max_length=100),
+        "applicant_contact": s(f"{who}联系方式", max_length=100),
+        "applicant_id_number": s(f"{who}身份证号码（不上公示栏）", max_length=18, pattern=ID_NUMBER_PATTERN),
+        "applicant_birth_date": date(f"{who}出生日期（未成年人不公示）"),
+        "applicant_is_minor": b(f"{who}为未成年人（不公示）"),
+        "matter": s("事项简述", max_length=500),
+        "demo_seed": s("演示数据标记（仅演示数据使用）", max_length=50),
+    }, required=[])  # fmt: skip
+

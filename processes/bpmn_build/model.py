@@ -111,10 +111,12 @@ class Container:
     def user(
         self, id: str, name: str, lane: str, form: str, *, time_limit: str | None = None,
         tags: Iterable[str] = (), duty: str | None = None, mi: dict | None = None, doc: str | None = None,
-        documents: str | None = None, stance: bool = False,
+        documents: str | None = None, stance: bool = False, presider: bool = False, pauses_clock: bool = False,
     ) -> Node:  # fmt: skip
         props = {"form": form, "time_limit": time_limit, "tags": ",".join(tags) or None, "duty": duty,
-                 "mi": mi, "doc": doc, "documents": documents, "stance": "true" if stance else None}  # fmt: skip
+                 "mi": mi, "doc": doc, "documents": documents, "stance": "true" if stance else None,
+                 "presider": "true" if presider else None,
+                 "pauses_clock": "true" if pauses_clock else None}  # fmt: skip
         return self._add(Node(id, "user", name, lane, props))
 
     def script(self, id: str, name: str, lane: str, script: str) -> Node:
@@ -290,7 +292,8 @@ class Process(Container):
             etree.SubElement(el, _q(BPMN, "documentation")).text = p["doc"]
         # spiffworkflow:properties: form/time_limit/tags/duty (docs/bpmn-conventions.md) and the
         # documents (文书) the wall poster prints under the step
-        keys = ("form", "time_limit", "tags", "duty", "stance", "documents") if node.kind == "user" else ("documents",)
+        keys = (("form", "time_limit", "tags", "duty", "stance", "presider", "pauses_clock", "documents")
+                if node.kind == "user" else ("documents",))  # fmt: skip
         if node.kind in ("user", "call") and any(p.get(k) for k in keys):
             ext = etree.SubElement(el, _q(BPMN, "extensionElements"))
             props = etree.SubElement(ext, _q(SPIFF, "properties"))

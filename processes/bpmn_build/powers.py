@@ -501,18 +501,14 @@ def _init_script(spec: PowerSpec) -> str:
     ]
     if spec.village:
         quorum, passing = VILLAGE_RULES[spec.village]
-        lines += [
-            "try:", "    village_quorum", "except NameError:", f"    village_quorum = {quorum!r}",
-            "try:", "    village_pass", "except NameError:", f"    village_pass = {passing!r}",
-        ]  # fmt: skip
+        # the vote rules come from the catalog, never from case data
+        lines += [f"village_quorum = {quorum!r}", f"village_pass = {passing!r}"]
     return "\n".join(lines)
 
 
 def _documentation(spec: PowerSpec) -> str:
     parts = [f"{spec.code} {spec.name}"]
     needs = ["applicant（可选）"]
-    if spec.leaders:
-        needs.append("expected_members（应到会人员用户名列表，集体决策前必需）")
     parts.append("启动数据：" + "、".join(needs))
     return "。".join(parts)
 

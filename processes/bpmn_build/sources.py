@@ -55,7 +55,8 @@ def definition_sources(process_id_or_code: str) -> dict[str, str]:
             if path not in files:
                 files[path] = None
                 queue.append(path)
-    paths = list(files) + [FORMS_DIR / f"{name}.schema.json" for name in sorted(forms)]
+    start = FORMS_DIR / f"start_power_{main.stem}.schema.json"  # the power's start data (立案数据)
+    paths = list(files) + [FORMS_DIR / f"{name}.schema.json" for name in sorted(forms)] + ([start] if start.exists() else [])
     return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths}
 
 

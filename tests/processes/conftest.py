@@ -146,7 +146,7 @@ def staff(make_user, township) -> dict:
 
 def _minutes(d: CaseDriver, item: WorkItem) -> dict:
     """Minutes with every field of DOMAIN.md §3.3, built from what was submitted in this meeting."""
-    att = d.last("meeting_attendance")
+    att = {**d.last("meeting_attendance"), "host": d.presider()}
     chief = d.last("chief_stance")
     everyone = [*d.meeting_stances,
                 {"member": att["host"], "stance": chief["chief_stance"], "reason": chief["chief_reason"]}]
@@ -200,8 +200,8 @@ POWER_FORM_DATA: dict[str, Callable[[CaseDriver, WorkItem], dict]] = {
         "station_head_action": "forward", "station_head_opinion": "同意经办意见", "station_head_recommendation": "approve"},
     "review_deputy": lambda d, i: {"deputy_action": "conclude", "deputy_opinion": "同意", "deputy_conclusion": "approve"},
     "meeting_attendance": lambda d, i: {
-        "meeting_kind": "党政联席会议", "meeting_time": _at(d), "place": "乡政府三楼会议室", "host": "chief",
-        "recorder": "recorder", "topic": "研究审议事项", "major_matter": False, "attendees": list(MEMBERS),
+        "meeting_kind": "党政联席会议", "matter_type": "ordinary", "meeting_time": _at(d), "place": "乡政府三楼会议室",
+        "recorder": "recorder", "topic": "研究审议事项", "attendees": list(MEMBERS),
         "absentees": [], "nonvoting_attendees": ["handler"], "recused": []},
     "meeting_reschedule": lambda d, i: {"reschedule_reason": "未达到法定人数", "next_meeting_time": _at(d, days=3)},
     "member_stance": lambda d, i: {"stance": "agree"},
@@ -213,7 +213,7 @@ POWER_FORM_DATA: dict[str, Callable[[CaseDriver, WorkItem], dict]] = {
         "next_meeting_time": _at(d, days=7)},
     "notice_post": lambda d, i: {
         "notice_title": "公示", "notice_place": "村务公开栏", "notice_content": "户主：张*，拟保障人数：3",
-        "notice_start": _at(d), "notice_end": _at(d, days=7), "photo_ref": "ZP-001",
+        "photo_ref": "ZP-001",
         "objection_channel": "监督电话12388；意见箱设在村委会"},
     "village_evaluation": lambda d, i: {
         "village_meeting_kind": "村民代表会议", "village_meeting_date": _day(d), "village_expected_count": 30,
@@ -363,7 +363,7 @@ class CaseDriver:
         return self.now
 
     def start(self, data: dict | None = None) -> Case:
-        start = {"applicant": "张三", "expected_members": list(MEMBERS)}
+        start = {"applicant": "张三"}
         start.update(data or {})
         start = {k: v for k, v in start.items() if v is not None}  # None: leave the key out
         self.case = services.start_case(process_id=self.process_id, actor=self.staff["clerk"],
@@ -373,6 +373,16 @@ class CaseDriver:
     def refresh(self) -> Case:
         self.case = Case.objects.get(pk=self.case.pk)
         return self.case
+
+    def computed(self, bpmn_id: str) -> dict:
+        """The data the last completion of `bpmn_id` stored: what was typed plus what the rules computed."""
+        from engine.models import AuditEvent
+
+        event = AuditEvent.objects.filter(case=self.case, kind=AuditEvent.Kind.TASK_COMPLETED, bpmn_id=bpmn_id)
+        return event.order_by("-sequence").first().payload["data"]
+
+    def presider(self) -> str:
+        return self.computed("meeting_attendance")["host"]
 
     def count(self, bpmn_id: str) -> int:
         return len([s for s in self.submitted if s[0] == bpmn_id])

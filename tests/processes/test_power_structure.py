@@ -111,7 +111,9 @@ def test_lanes_are_positions_and_every_top_level_node_is_in_exactly_one(path):
     for task in t.iterfind(".//bpmn:userTask", NS):
         props = {p.get("name"): p.get("value") for p in task.iterfind(".//spiffworkflow:property", NS)}
         assert (FORMS_DIR / f"{props['form']}.schema.json").exists()
-        assert set(props) <= {"form", "time_limit", "tags", "duty", "stance", "documents"}
+        assert set(props) <= {"form", "time_limit", "tags", "duty", "stance", "presider", "pauses_clock", "documents"}
+        if "presider" in props:  # only the final stance (末位表态) belongs to the meeting's presider
+            assert (props["presider"], props["form"]) == ("true", "chief_stance")
         if "stance" in props:
             assert (props["stance"], mi_of(task) is not None) == ("true", True)
         if "time_limit" in props:

@@ -89,7 +89,6 @@ class Answers:
 
     now: datetime
     applicant: str = "张三"
-    notice_days: float = 7
     stances: list[dict[str, Any]] = field(default_factory=list)
     attendance: dict[str, Any] = field(default_factory=dict)
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -173,10 +172,9 @@ class Answers:
                 "meeting_kind": "党政联席会议",
                 "meeting_time": self.at(),
                 "place": "乡政府三楼会议室",
-                "host": "chief",
                 "recorder": "recorder",
                 "topic": "研究审议事项",
-                "major_matter": False,
+                "matter_type": "ordinary",
                 "attendees": members,
                 "absentees": [],
                 "nonvoting_attendees": ["handler"],
@@ -211,8 +209,6 @@ class Answers:
                 "notice_content": (
                     f"户主：{self.applicant}，身份证号 140121198001011234，联系电话 13812345678，拟保障人数 3 人"
                 ),
-                "notice_start": self.at(),
-                "notice_end": self.at(days=self.notice_days),
                 "photo_ref": "ZP-2026-001",
                 "objection_channel": "监督电话 12388；意见箱设在村委会",
             },
@@ -296,7 +292,7 @@ class Driver:
         self, power_code: str, *, township: Organization, data: dict[str, Any], actor: str = "window_clerk"
     ) -> Case:
         power = Power.objects.get(code=power_code)
-        start = {"applicant": self.answers.applicant, "expected_members": list(COMMITTEE), **data}
+        start = {"applicant": self.answers.applicant, **data}
         self.case = services.start_case(
             process_id=power.process_id,
             actor=self.users[actor],
@@ -457,8 +453,8 @@ class Command(BaseCommand):
             return d.run_until(at_task("station_head_review"))
 
         def notice_period() -> Case:
-            # the notice was posted about a day ago and runs for 7 days
-            d = driver("王五", 1.5, notice_days=7)
+            # the notice was posted about a day ago and runs for the township's period (7 days)
+            d = driver("王五", 1.5)
             d.start(
                 "JF-01",
                 township=township,
@@ -467,7 +463,7 @@ class Command(BaseCommand):
             return d.run_until(after_task("post_notice"))
 
         def minor_notice() -> Case:
-            d = driver("刘小明", 1.5, notice_days=7)
+            d = driver("刘小明", 1.5)
             d.start(
                 "JF-02",
                 township=township,

@@ -1,0 +1,123 @@
+"""Values the rules compute when a task is completed, never typed by an operator.
+
+A form marks such a field `readOnly` (processes/bpmn_build/forms.py); a submission that carries one
+is refused (`computed_field`). After the form's own checks, the function registered for the form
+below checks the rule and adds the computed values; the service stores the merged data in the
+audit event, so replay applies exactly what the rules decided.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from engine import bpmn, meetings, rule_errors, township_rules, workdays
+from engine.models import Case, WorkItem
+from engine.steps import CaseState
+
+CORRECTION_NOTICE_LIMIT = 5  # working days: 行政许可法 art. 32 (with art. 82)
+
+
+@dataclass
+class Submission:
+    case: Case
+    state: CaseState
+    work_item: WorkItem
+    actor: AbstractBaseUser
+    data: Mapping[str, Any]
+    now: datetime
+
+    def context(self) -> dict[str, Any]:
+        """What the process holds at this task (earlier stances, the presider, ...)."""
+        return bpmn.task_data(self.state.workflow, self.work_item.task_id)
+
+
+def readonly_fields(schema: Mapping[str, Any] | None) -> list[str]:
+    return sorted(k for k, v in ((schema or {}).get("properties") or {}).items() if isinstance(v, Mapping)
+                  and v.get("readOnly"))  # fmt: skip
+
+
+def prepare(submission: Submission) -> dict[str, Any]:
+    """The data to complete the task with: the submitted fields plus the computed ones.
+
+    Raises: ComputedField, InvalidTaskData, and the refusals of the form's rule.
+    """
+    form = submission.work_item.form
+    schema = submission.state.parsed.forms.get(form) if form else None
+    typed = [name for name in readonly_fields(schema) if name in submission.data]
+    if typed:
+        raise rule_errors.ComputedField(fields=typed)
+    compute = COMPUTERS.get(form)
+    if compute is None:
+        return dict(submission.data)
+    # the form's own checks first, so the rule reads well-formed data
+    bpmn.validate_form_data(submission.state.parsed, submission.work_item.bpmn_id, submission.data)
+    return {**submission.data, **(compute(submission) or {})}
+
+
+# ----------------------------------------------------------------------------- the meeting
+def _attendance(sub: Submission) -> dict[str, Any]:
+    return meetings.attendance(organization_id=sub.case.organization_id, data=sub.data, now=sub.now)
+
+
+def _member_stance(sub: Submission) -> None:
+    meetings.check_member_stance(sub.data)
+
+
+def _presider_stance(sub: Submission) -> None:
+    meetings.check_presider_stance(sub.data, sub.context())
+
+
+def _minutes(sub: Submission) -> None:
+    meetings.check_minutes(sub.data, sub.context())
+
+
+# ----------------------------------------------------------------------------- public notice
+def notice_setting_key(case: Case) -> str:
+    """The setting holding this power's notice period (powers.yaml notice.period.setting)."""
+    from processes.models import Power
+
+    code = case.power_code
+    if not code and case.definition.process_id.startswith("power_"):
+        code = case.definition.process_id.removeprefix("power_").upper().replace("_", "-")
+    power = Power.objects.filter(code=code).first() if code else None
+    period = (power.notice or {}).get("period") if power is not None and isinstance(power.notice, Mapping) else None
+    if isinstance(period, Mapping) and period.get("setting"):
+        return str(period["setting"])
+    if not code:
+        raise rule_errors.RuleNotConfigured(key="notice_days")
+    return "notice_days." + code.lower().replace("-", "_")
+
+
+def period_end(start: datetime, days: int, unit: str) -> datetime:
+    """The end of a period of `days` from `start`: the start day is not counted (民法典 art. 201);
+    a last day that is a rest day moves to the next working day (art. 203); working days skip
+    rest days anyway. The period ends at the end of its last day."""
+    if unit == workdays.WORKING_DAY:
+        return workdays.add_limit(start, days, unit)
+    last = workdays.local_date(start) + timedelta(days=days)
+    calendar = workdays.WorkCalendar(last, last + timedelta(days=40))
+    while not calendar.is_workday(last):
+        last += timedelta(days=1)
+    return workdays.end_of_day(last)
+
+
+def _notice(sub: Submission) -> dict[str, Any]:
+    key = notice_setting_key(sub.case)
+    days, unit = township_rules.period(key)
+    end = period_end(sub.now, days, unit)
+    return {"notice_start": sub.now.isoformat(), "notice_end": end.isoformat(),
+            "notice_period": {"value": days, "unit": unit, "setting": key}}  # fmt: skip
+
+
+COMPUTERS: dict[str, Callable[[Submission], dict[str, Any] | None]] = {
+    "meeting_attendance": _attendance,
+    "member_stance": _member_stance,
+    "chief_stance": _presider_stance,
+    "meeting_minutes": _minutes,
+    "notice_post": _notice,
+}
