@@ -106,12 +106,34 @@ def period_end(start: datetime, days: int, unit: str) -> datetime:
     return workdays.end_of_day(last)
 
 
+def _earlier_rounds(case: Case, now: datetime) -> list[dict[str, Any]]:
+    """The notice rounds posted before on this case, from its audit trail: a round whose period
+    had not run out when the notice was posted again was interrupted by an upheld objection."""
+    from engine.models import AuditEvent
+
+    posted = AuditEvent.objects.filter(case=case, kind=AuditEvent.Kind.TASK_COMPLETED, bpmn_id="post_notice")
+    rounds = []
+    for data in posted.order_by("sequence").values_list("payload__data", flat=True):
+        if not isinstance(data, Mapping) or "notice_end" not in data:
+            continue
+        ended = datetime.fromisoformat(data["notice_end"]) <= now
+        rounds.append({"round": len(rounds) + 1, "place": data.get("notice_place", ""), "start": data["notice_start"],
+                       "end": data["notice_end"], "photo_ref": data.get("photo_ref", ""),
+                       "status": "completed" if ended else "interrupted"})  # fmt: skip
+    return rounds
+
+
 def _notice(sub: Submission) -> dict[str, Any]:
+    """A new round: the start is the server time, the end a full period from the township's setting."""
     key = notice_setting_key(sub.case)
     days, unit = township_rules.period(key)
     end = period_end(sub.now, days, unit)
-    return {"notice_start": sub.now.isoformat(), "notice_end": end.isoformat(),
-            "notice_period": {"value": days, "unit": unit, "setting": key}}  # fmt: skip
+    start_text, end_text = sub.now.isoformat(timespec="seconds"), end.isoformat(timespec="seconds")
+    history = _earlier_rounds(sub.case, sub.now)
+    history.append({"round": len(history) + 1, "place": sub.data.get("notice_place", ""), "start": start_text,
+                    "end": end_text, "photo_ref": sub.data.get("photo_ref", ""), "status": "running"})  # fmt: skip
+    return {"notice_start": start_text, "notice_end": end_text,
+            "notice_period": {"value": days, "unit": unit, "setting": key}, "notice_history": history}  # fmt: skip
 
 
 COMPUTERS: dict[str, Callable[[Submission], dict[str, Any] | None]] = {

@@ -105,6 +105,26 @@ def check_can_start(
     return None
 
 
+# values the workflow uses as rules or computes itself: never part of a case's start data
+RULE_KEYS = ("quorum_fraction", "quorum_fraction_major", "pass_fraction", "expected_members", "host",
+             "village_quorum", "village_pass", "notice_start", "notice_end", "notice_period", "notice_history",
+             "first_responder", "received_at", "correction_deadline", "meeting_round", "meeting_records",
+             "approved", "outcome", "power_code")  # fmt: skip
+
+
+def check_start_data(parsed: bpmn.ParsedDefinition, data: Mapping[str, Any]) -> None:
+    """Start data carries no rule value and matches the power's start form (立案数据).
+
+    Raises: InvalidTaskData (field errors).
+    """
+    from django.utils.translation import gettext as _
+
+    ruled = sorted(k for k in data if k in RULE_KEYS)
+    if ruled:
+        raise exc.InvalidTaskData(fields={k: [_("由权力清单和乡镇设置决定，不能在启动数据中填写")] for k in ruled})
+    bpmn.validate_start_data(parsed, data)
+
+
 def setup_case(case: Case, power: Any, *, now: datetime) -> None:
     """Fill the fields that follow from the power: handling station and deadlines."""
     from engine.models import Organization

@@ -56,6 +56,7 @@ def start_case(
     power = rules.check_can_start(definition=definition, power_code=power_code, actor=actor, organization=organization)
     parsed = parsed_definition(definition)
     start_data = audit.normalize_payload(data or {})
+    rules.check_start_data(parsed, start_data)
     state = steps.start(parsed, data=start_data, at=now)
     case = Case(
         reference=_new_reference(power_code, process_id, now), definition=definition, power_code=power_code,

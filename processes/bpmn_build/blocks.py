@@ -48,8 +48,9 @@ BLOCK_INTERFACES: dict[str, dict[str, str]] = {
     },
     "block_public_notice": {
         "reads": "（无必需输入）",
-        "sets": "notice_title, notice_place, notice_content, notice_start, notice_end (ISO 日期时间，含时区), "
-                "photo_ref, objection_channel; notice_round; notice_history; notice_completed (bool)",
+        "sets": "notice_title, notice_place, notice_content, photo_ref, objection_channel; 系统计算："
+                "notice_start（张贴时的服务器时间）, notice_end（按乡镇设置的公示期）, notice_period, "
+                "notice_history（每一轮，含被异议中断的）; notice_round; notice_completed (bool)",
     },
     "block_village_evaluation": {
         "reads": "village_quorum, village_pass（{numerator, denominator, comparison, base: expected|present}，"
@@ -284,18 +285,17 @@ def block_public_notice() -> Process:
     L = "handler"
     p.start("pn_start", "开始公示", L)
     p.user("post_notice", "张贴公示并拍照留档", L, "notice_post", time_limit="1WD", documents="公示、公示照片")
+    # notice_start/notice_end/notice_history are computed by the engine when the notice is posted
+    # (the start is the server time, the end from the township's period; every round is kept)
     p.script("open_notice", "公示期开始", L, """
-try:
-    notice_history
-except NameError:
-    notice_history = []
-notice_round = len(notice_history) + 1
-notice_history = notice_history + [{'round': notice_round, 'place': notice_place, 'start': notice_start,
-                                    'end': notice_end, 'photo_ref': photo_ref}]
+notice_round = len(notice_history)
 notice_completed = False
 """)
     p.timer("notice_period", "公示期", L, time_date="notice_end")
-    p.script("close_notice", "公示期满", L, "notice_completed = True")
+    p.script("close_notice", "公示期满", L, """
+notice_completed = True
+notice_history = notice_history[:-1] + [{**notice_history[-1], 'status': 'completed'}]
+""")
     p.end("pn_end", "公示结束", L)
     p.chain("pn_start", "post_notice", "open_notice", "notice_period", "close_notice", "pn_end")
     return p

@@ -299,6 +299,11 @@ def _forms() -> list[dict]:
             "notice_start": dt("公示开始时间（张贴时的服务器时间）"),
             "notice_end": dt("公示结束时间（按本乡公示期计算）"),
             "notice_period": {**PERIOD, "title": "公示期（乡镇设置）"},
+            "notice_history": objects("历次公示（含被异议中断的）", {
+                "round": integer("轮次", 1), "place": s("公示地点", max_length=200), "start": dt("开始时间"),
+                "end": dt("结束时间"), "photo_ref": s("照片留档编号", max_length=200),
+                "status": enum("结果", ["running", "interrupted", "completed"], ["公示中", "因异议中断", "期满"]),
+            }),
         }),
     }, required=["notice_title", "notice_place", "notice_content", "photo_ref", "objection_channel"]))  # fmt: skip
     add(form("village_evaluation", "村级民主评议记录", {

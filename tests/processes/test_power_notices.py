@@ -3,7 +3,7 @@ restarts the period on re-publication; an objection that is not upheld leaves th
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
@@ -26,14 +26,22 @@ def test_an_upheld_objection_sends_the_case_back_to_review_and_restarts_the_peri
     driver = drive(POWER, hooks={"post_notice": object_once},
                    examine_objection={"objection_upheld": True, "objection_finding": "经重新入户调查，异议属实"})
     driver.run_until("examine_objection")
-    first = Timer.objects.get(case=driver.case, bpmn_id="notice_period")
-    first_end = driver.last("post_notice")["notice_end"]
-    assert first.status == Timer.Status.PENDING
+    first_timer = Timer.objects.get(case=driver.case, bpmn_id="notice_period")
+    first = driver.computed("post_notice")
+    first_end = first["notice_end"]
+    # the period is computed, never typed: 7 calendar days (the township's setting for JF-07), the
+    # day of posting not counted, ending at the end of its last day
+    posted = datetime.fromisoformat(first["notice_start"])
+    assert datetime.fromisoformat(first_end) == datetime.combine(posted.date() + timedelta(days=7),
+                                                                 time(23, 59, 59), tzinfo=posted.tzinfo)
+    assert first_timer.due_at == datetime.fromisoformat(first_end)
+    assert first["notice_period"] == {"value": 7, "unit": "calendar_day", "setting": "notice_days.jf_07"}
+    assert first_timer.status == Timer.Status.PENDING
 
     driver.step()  # the objection is upheld: the notice is interrupted, the case is back at review
     assert [i.bpmn_id for i in driver.ready()] == ["handler_review"]
-    first.refresh_from_db()
-    assert first.status == Timer.Status.CANCELLED
+    first_timer.refresh_from_db()
+    assert first_timer.status == Timer.Status.CANCELLED
 
     driver.tick(60 * 24 * 2)  # re-review two days later, then publish again
     driver.run_until("decision")
@@ -41,8 +49,12 @@ def test_an_upheld_objection_sends_the_case_back_to_review_and_restarts_the_peri
     assert driver.count("post_notice") == 2
     timers = list(Timer.objects.filter(case=driver.case, bpmn_id="notice_period").order_by("due_at"))
     assert [t.status for t in timers] == [Timer.Status.CANCELLED, Timer.Status.FIRED]
-    second_end = driver.last("post_notice")["notice_end"]
+    second = driver.computed("post_notice")
+    second_end = second["notice_end"]
     assert second_end > first_end
+    # every round is kept, the interrupted one too
+    assert [(r["round"], r["status"], r["end"]) for r in second["notice_history"]] == [
+        (1, "interrupted", first_end), (2, "running", second_end)]
     assert timers[1].due_at == datetime.fromisoformat(second_end)  # the period restarted from the re-publication
     assert timers[1].due_at - timers[0].due_at >= timedelta(days=2)
 
@@ -101,10 +113,11 @@ def test_the_notice_records_place_period_and_photo(drive):
     driver = drive("power_jf_01")
     driver.run()
     data = assert_closed(driver.case, approved=True)
-    post = driver.last("post_notice")
+    post = driver.computed("post_notice")
     assert (data["notice_place"], data["notice_start"], data["notice_end"], data["photo_ref"]) == (
         post["notice_place"], post["notice_start"], post["notice_end"], post["photo_ref"])
     assert data["notice_completed"] is True
+    assert data["notice_history"] == [{**post["notice_history"][0], "status": "completed"}]
     assert data["notice_history"][-1]["end"] == post["notice_end"]
 
 
