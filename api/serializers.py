@@ -13,7 +13,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from engine import selectors
+from engine import rules, selectors
 from engine.models import (
     AccountabilityRecord,
     AuditEvent,
@@ -267,7 +267,8 @@ class WorkItemSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.ChoiceField(choices=LIGHT_CHOICES))
     def get_light(self, item: WorkItem) -> str:
-        return selectors.light(due_at=item.due_at, legal_due_at=item.case.legal_due_at, now=self.context["now"])
+        return selectors.light(due_at=item.due_at, legal_due_at=item.case.legal_due_at, now=self.context["now"],
+                               paused_since=item.case.paused_since)  # fmt: skip
 
 
 class CaseBriefSerializer(serializers.ModelSerializer):
@@ -298,6 +299,7 @@ class CaseSerializer(serializers.ModelSerializer):
     status_display = serializers.CharField(source="get_status_display")
     started_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     paused = serializers.SerializerMethodField()
+    paused_days = serializers.SerializerMethodField(help_text="计时暂停的工作日数（补正、公示、听证、县级审批等不计入办理时限）")
     light = serializers.SerializerMethodField()
 
     class Meta:
@@ -320,6 +322,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "due_at",
             "legal_due_at",
             "paused",
+            "paused_days",
             "light",
             "separate_filing",
         ]
@@ -330,11 +333,15 @@ class CaseSerializer(serializers.ModelSerializer):
     def get_paused(self, case: Case) -> bool:
         return case.paused_since is not None
 
+    def get_paused_days(self, case: Case) -> int:
+        return rules.paused_days(case, self.context["now"])
+
     @extend_schema_field(serializers.ChoiceField(choices=LIGHT_CHOICES, allow_null=True))
     def get_light(self, case: Case) -> str | None:
         if case.status != Case.Status.RUNNING:
             return None
-        return selectors.light(due_at=case.due_at, legal_due_at=case.legal_due_at, now=self.context["now"])
+        return selectors.light(due_at=case.due_at, legal_due_at=case.legal_due_at, now=self.context["now"],
+                               paused_since=case.paused_since)  # fmt: skip
 
 
 class TimerSerializer(serializers.Serializer):

@@ -170,6 +170,7 @@ class ParsedDefinition:
     forms: Mapping[str, Mapping[str, Any]]
     user_tasks: Mapping[str, TaskInfo]
     timer_expressions: tuple[tuple[str, str], ...] = field(default=())
+    clock_pausing_timers: frozenset[str] = field(default=frozenset())  # timers with property pauses_clock
 
 
 _SPEC_CACHE: dict[str, ParsedDefinition] = {}
@@ -245,6 +246,7 @@ def _parse_uncached(sources: Mapping[str, str], process_id: str, sha: str) -> Pa
         raise exc.DefinitionInvalid(filename="", line=None, message=str(error)) from error
     user_tasks: dict[str, TaskInfo] = {}
     timers: list[tuple[str, str]] = []
+    pausing: set[str] = set()
     for proc_spec in [spec, *subprocess_specs.values()]:
         _check_scripts(proc_spec)
         _prewire_event_subprocesses(proc_spec)
@@ -254,6 +256,8 @@ def _parse_uncached(sources: Mapping[str, str], process_id: str, sha: str) -> Pa
             expression = getattr(event_definition, "expression", None)
             if expression is not None and isinstance(event_definition, TimerEventDefinition):
                 timers.append((task_spec.bpmn_id or task_spec.name, expression))
+                if (task_spec.extensions.get("properties") or {}).get("pauses_clock") == "true":
+                    pausing.add(task_spec.bpmn_id or task_spec.name)
             if not isinstance(task_spec, _UserTaskMixin) or task_spec.bpmn_id is None:
                 continue
             properties = dict(task_spec.extensions.get("properties", {}) or {})
@@ -273,7 +277,7 @@ def _parse_uncached(sources: Mapping[str, str], process_id: str, sha: str) -> Pa
             )  # fmt: skip
     return ParsedDefinition(
         sha256=sha, process_id=process_id, spec=spec, subprocess_specs=subprocess_specs, forms=forms,
-        user_tasks=user_tasks, timer_expressions=tuple(sorted(timers)),
+        user_tasks=user_tasks, timer_expressions=tuple(sorted(timers)), clock_pausing_timers=frozenset(pausing),
     )  # fmt: skip
 
 

@@ -293,6 +293,7 @@ class AuditEvent(models.Model):
         CASE_CANCELLED = "case_cancelled", _("撤销案件")
         DEADLINE_ESCALATED = "deadline_escalated", _("超时督办")
         CONFLICT_DECLARED = "conflict_declared", _("利害关系申报")
+        DEADLINES_RECOMPUTED = "deadlines_recomputed", _("节假日变更，重算期限")
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="audit_events")
     sequence = models.PositiveIntegerField(_("序号"))

@@ -324,13 +324,21 @@ def task_due_at(case: Case, task: bpmn.ReadyTask, *, now: datetime) -> datetime 
     return case.due_at
 
 
-def is_clock_paused(ready: Iterable[bpmn.ReadyTask], pending_timer_ids: Iterable[str]) -> bool:
-    """补正 waiting and notice periods do not count against the time limit."""
-    from engine.services import NOTICE_TIMER_ID
-
-    if NOTICE_TIMER_ID in set(pending_timer_ids):
+def is_clock_paused(
+    ready: Iterable[bpmn.ReadyTask], pending_timer_ids: Iterable[str], parsed: bpmn.ParsedDefinition
+) -> bool:
+    """The stages the law does not count (补正 waiting, 公示, 听证, the county's decision, the
+    party's own periods) stop the clock: one mechanism, the `pauses_clock` property the stage
+    blocks put on their waiting task or timer. The clock stops while any of them is waiting."""
+    if set(pending_timer_ids) & parsed.clock_pausing_timers:
         return True
     return any(t.properties.get("pauses_clock") == "true" for t in ready)
+
+
+def paused_days(case: Case, now: datetime) -> int:
+    """Working days the clock has stood still so far (past pauses plus the running one)."""
+    running = workdays.working_days_between(case.paused_since, now) if case.paused_since is not None else 0
+    return case.paused_working_days + running
 
 
 def update_clock(case: Case, *, paused: bool, now: datetime) -> None:

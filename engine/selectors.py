@@ -12,9 +12,14 @@ GREEN, YELLOW, RED, BLACK = "green", "yellow", "red", "black"
 LIGHTS = (GREEN, YELLOW, RED, BLACK)
 
 
-def light(*, due_at: datetime | None, legal_due_at: datetime | None, now: datetime) -> str:
+def light(
+    *, due_at: datetime | None, legal_due_at: datetime | None, now: datetime, paused_since: datetime | None = None
+) -> str:
     """Black past the legal limit, red past the promised limit, yellow with one working day or
-    less left, else green."""
+    less left, else green. While the clock is paused (补正, 公示, ...) time stands still: the
+    light is the one it had when the pause began, so paused time never turns a case red."""
+    if paused_since is not None:
+        now = min(now, paused_since)
     if legal_due_at is not None and now > legal_due_at:
         return BLACK
     if due_at is None:
@@ -26,8 +31,22 @@ def light(*, due_at: datetime | None, legal_due_at: datetime | None, now: dateti
     return GREEN
 
 
-def filter_by_light(queryset: QuerySet, wanted: str, *, now: datetime, legal_field: str | None = "legal_due_at") -> QuerySet:
-    """Filter cases (or work items, with `legal_field=None` or a case__ path) by light at `now`."""
+def filter_by_light(
+    queryset: QuerySet, wanted: str, *, now: datetime, legal_field: str | None = "legal_due_at",
+    paused_field: str = "paused_since",
+) -> QuerySet:  # fmt: skip
+    """Filter cases (or work items, with `legal_field=None` or a case__ path and
+    `paused_field="case__paused_since"`) by light at `now`; paused ones by their light when paused."""
+    running = _filter_running(queryset.filter(**{f"{paused_field}__isnull": True}), wanted, now=now,
+                              legal_field=legal_field)  # fmt: skip
+    paused = queryset.filter(**{f"{paused_field}__isnull": False})
+    fields = ["pk", "due_at", legal_field or "due_at", paused_field]
+    matching = [pk for pk, due, legal, since in paused.values_list(*fields)
+                if light(due_at=due, legal_due_at=legal if legal_field else None, now=now, paused_since=since) == wanted]
+    return running | queryset.filter(pk__in=matching)
+
+
+def _filter_running(queryset: QuerySet, wanted: str, *, now: datetime, legal_field: str | None) -> QuerySet:
     yellow_until = workdays.add_limit(now, 1, workdays.WORKING_DAY)
     black = Q(**{f"{legal_field}__lt": now}) if legal_field else Q(pk__in=[])
     if wanted == BLACK:

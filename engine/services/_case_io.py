@@ -107,7 +107,8 @@ def _store(
         Timer.objects.bulk_create(new_timers)
 
     if state.status == Case.Status.RUNNING:
-        rules.update_clock(case, paused=rules.is_clock_paused(ready, (t.bpmn_id for t in pending)), now=now)
+        paused = rules.is_clock_paused(ready, (t.bpmn_id for t in pending), state.parsed)
+        rules.update_clock(case, paused=paused, now=now)
     case.status = state.status
     case.next_timer_due = min((t.due_at for t in pending), default=None)
     case.workflow_json = bpmn.dumps(state.workflow)

@@ -94,7 +94,8 @@ correction_notices = correction_notices + [{'missing_items': missing_items, 'not
                                             'notice_document_no': notice_document_no}]
 correction_rounds = len(correction_notices)
 """)
-    p.user("resubmission", "接收补正材料", L, "acceptance_resubmission", duty="accept")
+    # 补正 waiting: the limit runs from complete materials (not counted)
+    p.user("resubmission", "接收补正材料", L, "acceptance_resubmission", duty="accept", pauses_clock=True)
     p.user("non_acceptance", "不予受理（书面说明理由）", L, "acceptance_refusal", time_limit="1WD", duty="accept",
            documents="不予受理通知书")
     p.script("mark_not_accepted", "不予受理", L, "accepted = False")
@@ -126,7 +127,7 @@ except NameError:
     p.user("handler_review", "经办人初审", "handler", "review_handler", time_limit="3WD", duty="review",
            documents="审核审批表")
     p.gateway("gw_handler", "经办人意见", "handler")
-    p.user("collect_supplement", "接收补充材料", "window_clerk", "review_supplement", duty="accept")
+    p.user("collect_supplement", "接收补充材料", "window_clerk", "review_supplement", duty="accept", pauses_clock=True)
     p.user("station_head_review", "站所负责人审核", "station_head", "review_station_head", time_limit="2WD",
            duty="review", documents="审核审批表")
     p.gateway("gw_station_head", "站所负责人意见", "station_head")
@@ -291,7 +292,7 @@ def block_public_notice() -> Process:
 notice_round = len(notice_history)
 notice_completed = False
 """)
-    p.timer("notice_period", "公示期", L, time_date="notice_end")
+    p.timer("notice_period", "公示期", L, time_date="notice_end", pauses_clock=True)  # 公示期不计入办理时限
     p.script("close_notice", "公示期满", L, """
 notice_completed = True
 notice_history = notice_history[:-1] + [{**notice_history[-1], 'status': 'completed'}]

@@ -128,8 +128,10 @@ class Container:
     def gateway(self, id: str, name: str, lane: str, default: str | None = None) -> Node:
         return self._add(Node(id, "gateway", name, lane, {"default": default}))
 
-    def timer(self, id: str, name: str, lane: str, *, time_date: str | None = None, duration: str | None = None) -> Node:
-        return self._add(Node(id, "timer", name, lane, {"time_date": time_date, "duration": duration}))
+    def timer(self, id: str, name: str, lane: str, *, time_date: str | None = None, duration: str | None = None,
+              pauses_clock: bool = False) -> Node:  # fmt: skip
+        return self._add(Node(id, "timer", name, lane, {"time_date": time_date, "duration": duration,
+                                                         "pauses_clock": "true" if pauses_clock else None}))
 
     def signal_throw(self, id: str, name: str, lane: str | None, signal: str) -> Node:
         return self._add(Node(id, "signal_throw", name, lane, {"signal": signal}))
@@ -292,9 +294,9 @@ class Process(Container):
             etree.SubElement(el, _q(BPMN, "documentation")).text = p["doc"]
         # spiffworkflow:properties: form/time_limit/tags/duty (docs/bpmn-conventions.md) and the
         # documents (文书) the wall poster prints under the step
-        keys = (("form", "time_limit", "tags", "duty", "stance", "presider", "pauses_clock", "documents")
-                if node.kind == "user" else ("documents",))  # fmt: skip
-        if node.kind in ("user", "call") and any(p.get(k) for k in keys):
+        keys = {"user": ("form", "time_limit", "tags", "duty", "stance", "presider", "pauses_clock", "documents"),
+                "timer": ("pauses_clock",)}.get(node.kind, ("documents",))  # fmt: skip
+        if node.kind in ("user", "call", "timer") and any(p.get(k) for k in keys):
             ext = etree.SubElement(el, _q(BPMN, "extensionElements"))
             props = etree.SubElement(ext, _q(SPIFF, "properties"))
             for key in keys:

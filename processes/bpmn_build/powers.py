@@ -248,7 +248,8 @@ class Builder:
             self.user("decision", "乡镇审核意见并转报县级", "deputy", "decision_report", time_limit="3WD",
                       tags=s.tags, duty="approve", documents="审核意见表")
             self.check("gw_decision", "同意上报？", "deputy", "decision_approved == True", "同意上报", "不同意")
-            self.user("county_result", "登记县级审批结果", "handler", "county_result", documents="县级批复")
+            self.user("county_result", "登记县级审批结果", "handler", "county_result", documents="县级批复",
+                      pauses_clock=True)  # the county decides: not the township's time
             self.check("gw_county", "县级批准？", "handler", "county_approved == True", "批准", "不批准")
         else:
             self.user("decision", name, "deputy", form, time_limit="3WD", tags=s.tags, duty="approve",
@@ -366,7 +367,8 @@ def _penalty(b: Builder) -> None:
            documents="行政处罚事先告知书")
 
     def hearing() -> None:
-        b.user("hearing", "组织听证", "station_head", "hearing_record", time_limit="20D", documents="听证笔录")
+        b.user("hearing", "组织听证", "station_head", "hearing_record", time_limit="20D", documents="听证笔录",
+               pauses_clock=True)  # 听证时间不计入期限
 
     b.optional("gw_hearing", "要求听证？", "handler", "hearing_requested == True", "要求", "未要求", hearing)
     b.optional("gw_collective_needed", "须集体讨论？", "handler", "major_case == True", "是", "否",
@@ -388,7 +390,7 @@ def _coercion(b: Builder) -> None:
     b.check("gw_established", "违法建设成立？", "handler", "violation_established == True", "成立", "不成立")
     b.user("order_correction", "责令停止建设、限期改正", "handler", "order_correction", time_limit="3WD",
            documents="责令限期改正通知书")
-    b.user("correction_check", "逾期复查", "handler", "correction_check")
+    b.user("correction_check", "逾期复查", "handler", "correction_check", pauses_clock=True)  # the party's period
     b.check("gw_corrected", "逾期未改正？", "handler", "corrected == False", "未改正", "已自行改正")
     b.user("demand_notice", "催告履行", "handler", "demand_notice", time_limit="10WD", documents="催告书")
     b.user("statement", "听取陈述、申辩", "handler", "statement_record", time_limit="3WD",
@@ -405,12 +407,12 @@ def _coercion(b: Builder) -> None:
     b.check("gw_decision", "决定强制执行？", "deputy", "decision_approved == True", "决定", "不予")
     b.user("service", "送达强制执行决定书", "handler", "service_delivery", time_limit="3WD", documents="送达回证")
     b.notice()  # 强制拆除公告，限期当事人自行拆除（notice_end = 自行拆除期限）
-    b.user("self_demolition_check", "限期届满复查", "handler", "self_demolition_check")
+    b.user("self_demolition_check", "限期届满复查", "handler", "self_demolition_check", pauses_clock=True)
     b.p.gateway("gw_self_demolished", "已自行拆除？", "handler")
     b.to("gw_self_demolished")
     b.p.flow("gw_self_demolished", "conclude_approved", "已自行拆除", "self_demolished == True")
     b.pending = [("gw_self_demolished", "未拆除", None, True)]
-    b.p.timer("remedy_period", "等待复议、诉讼期限届满", "handler", time_date="remedy_period_end")
+    b.p.timer("remedy_period", "等待复议、诉讼期限届满", "handler", time_date="remedy_period_end", pauses_clock=True)
     b.to("remedy_period")
     b.user("remedy_check", "核实复议、诉讼情况", "handler", "remedy_check")
     b.check("gw_remedy", "决定维持或未申请救济？", "handler", "remedy_outcome != 'revoked'", "可执行", "被撤销")
