@@ -34,6 +34,10 @@ class AssignmentAdmin(admin.ModelAdmin):
 
 @admin.register(CalendarDay)
 class CalendarDayAdmin(admin.ModelAdmin):
+    def changelist_view(self, request, extra_context=None):
+        warn_missing_holiday_notice(request)
+        return super().changelist_view(request, extra_context)
+
     list_display = ("date", "is_workday", "name")
     list_filter = ("is_workday",)
     date_hierarchy = "date"
@@ -90,3 +94,28 @@ class ConflictDeclarationAdmin(ReadOnlyAdmin):
 class AccountabilityRecordAdmin(ReadOnlyAdmin):
     list_display = ("case", "kind", "level", "task_name", "handler_name", "station_head_name", "created_at")
     list_filter = ("kind", "level")
+
+
+
+def warn_missing_holiday_notice(request) -> None:
+    """Administrators see a banner from 1 November while next year's 调休 notice is missing."""
+    from django.contrib import messages
+    from django.utils.translation import gettext as _
+
+    from engine import clock, holidays
+
+    year = holidays.missing_notice_year(clock.now())
+    if year is not None and request.user.is_active and request.user.is_staff:
+        messages.warning(request, _("尚未录入 %(year)s 年国务院办公厅节假日安排通知（调休上班日和连休日）；在此之前只按法定节日计算工作日")
+                         % {"year": year})  # fmt: skip
+
+
+_admin_index = admin.site.index
+
+
+def _index_with_holiday_warning(request, extra_context=None):
+    warn_missing_holiday_notice(request)
+    return _admin_index(request, extra_context)
+
+
+admin.site.index = _index_with_holiday_warning

@@ -8,4 +8,4 @@ class EngineConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from engine import calendar_signals, clock  # noqa: F401 - the clock check; deadlines follow the holiday table
+        from engine import calendar_signals, clock, holidays  # noqa: F401 - checks; deadlines follow the holiday table

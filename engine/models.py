@@ -251,6 +251,7 @@ class AccountabilityRecord(models.Model):
     class Kind(models.TextChoices):
         OVERDUE = "overdue", _("超时")
         LONG_DELAY = "long_delay", _("久拖不办")
+        CORRECTION_LATE = "correction_late", _("逾期未一次性告知")
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="accountability")
     kind = models.CharField(_("类型"), max_length=20, choices=Kind)

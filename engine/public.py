@@ -69,17 +69,51 @@ class ComplaintClosed(EngineError):
 # Masking
 # ------------------------------------------------------------------------------------------
 
-# 18-digit resident ID (last may be X) or the old 15-digit one, not inside a longer number
-_ID_CARD = re.compile(r"(?<![0-9A-Za-z])(\d{4})(\d{10}|\d{7})(\d{3}[0-9Xx]|\d{4})(?![0-9A-Za-z])")
-_MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-_LANDLINE = re.compile(r"(?<!\d)(0\d{2,3}-?)(\d{3,4})(\d{4})(?!\d)")
+# A run of digits that may be written with spaces or dashes between them and may carry a country
+# prefix (+86, 0086): classified by its digits alone, so "138 1234 5678", "138-1234-5678" and
+# "+86 13812345678" are the same number. Dates (8 digits) and amounts are never such a run.
+_SEP = r"[ \u00a0\u3000\-\u2010-\u2015\uff0d]"
+_NUMBER = re.compile(rf"(?<![0-9A-Za-z+])(?P<prefix>(?:\+|00){_SEP}*86{_SEP}*)?(?P<body>\d(?:{_SEP}*\d){{6,17}}(?:{_SEP}*[Xx])?)(?![0-9A-Za-z])")
+_ID_18 = re.compile(r"\d{17}[0-9Xx]")
+
+
+def _masked_number(prefix: str, digits: str) -> str | None:
+    """The masked form of a number, or None when it is not an ID-card or phone number."""
+    if _ID_18.fullmatch(digits) or (len(digits) == 15 and digits.isdigit()):
+        return digits[:4] + "*" * (len(digits) - 8) + digits[-4:]  # ID card: first and last four
+    if not digits.isdigit():
+        return None
+    if prefix and digits.startswith("86"):
+        digits = digits[2:]
+    if len(digits) == 11 and re.fullmatch(r"1[3-9]\d{9}", digits):
+        return ("+86 " if prefix else "") + digits[:3] + "****" + digits[-4:]  # mobile: the last four
+    if digits.startswith("0") and 10 <= len(digits) <= 12:  # landline with its area code
+        area = 3 if digits[1] in "12" else 4
+        return digits[:area] + "-" + "*" * (len(digits) - area - 4) + digits[-4:]
+    return None
 
 
 def mask_text(text: str) -> str:
-    """Mask ID-card numbers (keep the first and last four) and phone numbers (keep the last four)."""
-    text = _ID_CARD.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
-    text = _MOBILE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
-    return _LANDLINE.sub(lambda m: m.group(1) + "*" * len(m.group(2)) + m.group(3), text)
+    """Mask ID-card numbers (keep the first and last four) and phone numbers (keep the last four),
+    whatever their spacing, dashes or country prefix."""
+
+    def replace(match: re.Match) -> str:
+        prefix, body = match.group("prefix") or "", match.group("body")
+        # the longest leading part that is a number ("13812345678 2 人": the phone, then the 2)
+        cuts = [len(body)] + [m.start() for m in reversed(list(re.finditer(_SEP, body)))]
+        for cut in cuts:
+            masked = _masked_number(prefix, re.sub(_SEP, "", body[:cut]))
+            if masked is not None:
+                return masked + mask_text(body[cut:])
+        return match.group(0)
+
+    return _NUMBER.sub(replace, text)
+
+
+def id_numbers(text: str) -> list[str]:
+    """The 18-digit resident ID numbers in a text, however spaced."""
+    found = (re.sub(_SEP, "", m.group("body")) for m in _NUMBER.finditer(text))
+    return [d.upper() for d in found if _ID_18.fullmatch(d)]
 
 
 def mask(value: Any) -> Any:
@@ -98,21 +132,38 @@ def mask(value: Any) -> Any:
 # ------------------------------------------------------------------------------------------
 
 
-def is_minor(start_data: Mapping[str, Any], *, on: date) -> bool:
-    """A case concerns a minor when its start data says `applicant_is_minor: true`, or gives an
-    `applicant_birth_date` (YYYY-MM-DD) less than 18 years before `on`. An unreadable birth date
-    counts as a minor: when in doubt, do not publish."""
+def _under_age(birth: date, on: date) -> bool:
+    return on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day)) < MINOR_AGE
+
+
+def _birth_of(id_number: str) -> date | None:
+    """The birth date an 18-digit resident ID carries in digits 7-14 (YYYYMMDD)."""
+    try:
+        return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+    except ValueError:
+        return None
+
+
+def is_minor(start_data: Mapping[str, Any], *, on: date, texts: tuple[str, ...] = ()) -> bool:
+    """A case concerns a minor when its start form says `applicant_is_minor: true`, gives an
+    `applicant_birth_date` or an `applicant_id_number` less than 18 years before `on` (the
+    posting day), or when any 18-digit ID number in `texts` (the notice) belongs to someone under
+    18 on that day. An unreadable birth date counts as a minor: when in doubt, do not publish."""
     if start_data.get("applicant_is_minor") is True:
         return True
     born = start_data.get("applicant_birth_date")
-    if born in (None, ""):
-        return False
-    try:
-        birth = date.fromisoformat(str(born))
-    except ValueError:
-        return True
-    age = on.year - birth.year - ((on.month, on.day) < (birth.month, birth.day))
-    return age < MINOR_AGE
+    if born not in (None, ""):
+        try:
+            if _under_age(date.fromisoformat(str(born)), on):
+                return True
+        except ValueError:
+            return True
+    numbers = id_numbers(" ".join([str(start_data.get("applicant_id_number") or ""), *texts]))
+    for number in numbers:
+        birth = _birth_of(number)
+        if birth is None or _under_age(birth, on):
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -153,9 +204,11 @@ def _as_datetime(text: Any) -> datetime | None:
 
 def _notice_of(case: Case, timer: Timer, *, now: datetime) -> Notice | None:
     start = _start_data(case)
-    if is_minor(start, on=timezone.localdate(now)):
-        return None
     posted = _posted_notice(case)
+    posted_at = _as_datetime(posted.get("notice_start")) or now
+    texts = tuple(str(posted.get(k) or "") for k in ("notice_title", "notice_place", "notice_content"))
+    if is_minor(start, on=timezone.localdate(posted_at), texts=(*texts, str(start.get("applicant") or ""))):
+        return None
     return Notice(
         case=case,
         notice_start=_as_datetime(posted.get("notice_start")),
@@ -346,6 +399,6 @@ def lookup_receipt(number: str) -> Receipt:
         complaint.received_at,
         complaint.status,
         complaint.case.reference if complaint.case else "",
-        complaint.reply,
+        mask_text(complaint.reply),
         complaint.replied_at,
     )

@@ -1,24 +1,24 @@
 """Chinese working days: statutory holidays and make-up working days (调休).
 
 Sources, in order: the admin-edited `CalendarDay` table (always wins), the `chinesecalendar`
-package for the years it covers, and for other years weekends only, with a logged warning
-(never an error: a deadline is still computed, flagged as approximate in the log).
+package for the years it covers, and for other years the statutory holidays computed by law
+(engine/holidays.py) with weekends; a system check and an admin banner warn from 1 November
+while next year's 调休 notice is missing.
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import chinese_calendar
 from django.conf import settings
 
-logger = logging.getLogger(__name__)
+from engine import holidays
+
 
 WORKING_DAY = "working_day"
 CALENDAR_DAY = "calendar_day"
-_warned_years: set[int] = set()
 
 
 def _local_tz() -> ZoneInfo:
@@ -35,10 +35,9 @@ def _packaged_is_workday(day: date) -> bool:
     try:
         return chinese_calendar.is_workday(day)
     except NotImplementedError:
-        if day.year not in _warned_years:
-            _warned_years.add(day.year)
-            logger.warning("no holiday data for %s: counting weekends only; add its holidays in the admin", day.year)
-        return day.weekday() < 5
+        # no State Council notice packaged: the holidays the law fixes (engine/holidays.py); the
+        # notice's 调休 days come from the admin table, and a system check warns until entered
+        return holidays.is_workday_by_law(day)
 
 
 class WorkCalendar:

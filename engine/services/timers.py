@@ -9,7 +9,7 @@ from uuid import UUID
 
 from django.db import transaction
 
-from engine import audit, bpmn, rules, steps, workdays
+from engine import audit, bpmn, computed, rules, steps, workdays
 from engine import exceptions as exc
 from engine.models import AccountabilityRecord, AuditEvent, Case, WorkItem
 from engine.services._case_io import SYSTEM_ACTOR, _load_state, _locked_case_or_none, _record, _work_items
@@ -43,7 +43,26 @@ def fire_case_timers(case_id: UUID | str, *, now: datetime) -> bool:
     due = [t.bpmn_id for t in bpmn.pending_timers(state.workflow) if t.due_at <= now]
     steps.timers(state, at=now)
     _record(case, state, kind=AuditEvent.Kind.TIMER_FIRED, actor=None, now=now, payload={"due": due}, items=items)
+    if computed.CORRECTION_TIMER_ID in due:
+        _correction_late(case, state, now=now)
     return True
+
+
+def _correction_late(case: Case, state: steps.CaseState, *, now: datetime) -> None:
+    """No one-time notice within 5 working days: the application counts as accepted from receipt
+    (the process goes on to the receipt), and the clerk who registered it answers for it."""
+    registered = AuditEvent.objects.filter(case=case, kind=AuditEvent.Kind.TASK_COMPLETED,
+                                           bpmn_id__in=("register_application", "resubmission"))
+    data = registered.order_by("-sequence").values_list("payload__data", flat=True).first() or {}
+    first = AuditEvent.objects.filter(case=case, bpmn_id="register_application").values_list("payload__data", flat=True)
+    clerk = str((first.first() or {}).get("first_responder") or "")
+    AccountabilityRecord.objects.get_or_create(
+        case=case, bpmn_id="one_time_notice", level=1, due_at=datetime.fromisoformat(data.get("correction_deadline") or now.isoformat()),
+        defaults={"kind": AccountabilityRecord.Kind.CORRECTION_LATE, "task_name": "一次性告知补正",
+                  "responsibility_code": rules.responsibility_for(case), "handler_name": clerk,
+                  "station_head_name": "、".join(rules.holders_of("station_head", case, station_only=True)),
+                  "notified": [clerk], "created_at": now},
+    )  # fmt: skip
 
 
 @transaction.atomic

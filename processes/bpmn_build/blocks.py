@@ -25,7 +25,8 @@ except NameError:
 BLOCK_INTERFACES: dict[str, dict[str, str]] = {
     "block_acceptance": {
         "reads": "（无必需输入）applicant 可预先带入",
-        "sets": "accepted (bool); first_responder, applicant, received_at, materials_received; "
+        "sets": "accepted (bool); 系统计算：first_responder（登记人）、received_at（收件日）、correction_deadline（收件后5个工作日）; "
+                "deemed_accepted, accepted_as_of（逾期未告知视为受理）; applicant, materials_received; "
                 "correction_notices [{missing_items, notice_date, notice_document_no}], correction_rounds; "
                 "receipt_number, promised_date（受理时）; refusal_reasons（不予受理时）",
     },
@@ -80,15 +81,21 @@ try:
 except NameError:
     correction_notices = []
 correction_rounds = len(correction_notices)
+deemed_accepted = False
 """)
     p.user("register_application", "登记申请（首问负责）", L, "acceptance_register", time_limit="1WD", duty="accept",
            documents="申请登记表",
            doc="首问负责人如实登记申请人、事项和收到的材料。")
     p.user("check_materials", "材料审查", L, "acceptance_check", time_limit="1WD", duty="accept")
     p.gateway("gw_materials", "材料齐全、符合条件？", L)
-    p.user("one_time_notice", "一次性告知补正", L, "acceptance_correction_notice", time_limit="5D", duty="accept",
+    p.user("one_time_notice", "一次性告知补正", L, "acceptance_correction_notice", duty="accept",
            documents="一次性告知书",
-           doc="5日内一次性书面告知需补正的全部材料；逾期不告知的，自收到材料之日起即为受理。")
+           doc="收到材料后5个工作日内一次性书面告知需补正的全部材料；逾期不告知的，自收到材料之日起即为受理。")
+    # 行政许可法 art. 32: the engine computes correction_deadline (5 working days after receipt);
+    # past it the notice is refused and the application counts as accepted from receipt
+    p.boundary_timer("correction_notice_overdue", "逾期未一次性告知", "one_time_notice", time_date="correction_deadline")
+    p.script("mark_deemed_accepted", "视为受理（自收到材料之日起）", L,
+             "deemed_accepted = True\naccepted_as_of = received_at")
     p.script("log_correction", "记录补正告知", L, """
 correction_notices = correction_notices + [{'missing_items': missing_items, 'notice_date': notice_date,
                                             'notice_document_no': notice_document_no}]
@@ -111,6 +118,7 @@ correction_rounds = len(correction_notices)
     p.chain("one_time_notice", "log_correction", "resubmission", "check_materials")
     p.chain("non_acceptance", "mark_not_accepted", "acc_not_accepted")
     p.chain("issue_receipt", "mark_accepted", "acc_accepted")
+    p.chain("correction_notice_overdue", "mark_deemed_accepted", "issue_receipt")
     return p
 
 

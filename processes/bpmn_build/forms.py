@@ -140,16 +140,18 @@ def _forms() -> list[dict]:
 
     # ---------------------------------------------------------------- acceptance
     add(form("acceptance_register", "登记申请（首问负责）", {
-        "first_responder": s("首问负责人", max_length=150),
         "applicant": s("申请人", max_length=100),
         "applicant_contact": s("联系方式", max_length=100),
         "application_channel": enum("申请渠道", ["窗口", "代办员代办", "网上", "电话", "信函"]),
         "agent": opt_text("代办员"),
         "matter": s("申请事项", max_length=500),
-        "received_at": date("收件日期"),
         "materials_received": strings("收到材料", "材料名称"),
-    }, required=["first_responder", "applicant", "applicant_contact", "application_channel", "matter", "received_at",
-                 "materials_received"],
+        **computed_props({
+            "first_responder": s("首问负责人（登记人，系统记录）", max_length=150),
+            "received_at": date("收件日期（系统记录）"),
+            "correction_deadline": dt("一次性告知期限（收件后5个工作日，系统计算）"),
+        }),
+    }, required=["applicant", "applicant_contact", "application_channel", "matter", "materials_received"],
         rules=[when("application_channel", "代办员代办", ["agent"])]))  # fmt: skip
     add(form("acceptance_check", "材料审查", {
         "materials_complete": b("材料齐全"),
@@ -158,14 +160,17 @@ def _forms() -> list[dict]:
     }))
     add(form("acceptance_correction_notice", "一次性告知补正", {
         "missing_items": strings("需补正材料（一次性全部列明）", "材料名称", min_items=1),
-        "notice_date": date("告知日期（收件后5日内）"),
         "notice_document_no": s("一次性告知书编号", max_length=100),
         "notice_method": enum("告知方式", ["当面送达", "邮寄", "电子送达"]),
-    }))
+        **computed_props({"notice_date": date("告知日期（系统记录，须在收件后5个工作日内）")}),
+    }, required=["missing_items", "notice_document_no", "notice_method"]))
     add(form("acceptance_resubmission", "接收补正材料", {
         "resubmitted_items": strings("补正材料", "材料名称", min_items=1),
-        "resubmitted_at": date("补正日期"),
-    }))
+        **computed_props({
+            "resubmitted_at": date("补正日期（系统记录）"),
+            "correction_deadline": dt("再次告知的期限（收到补正材料后5个工作日，系统计算）"),
+        }),
+    }, required=["resubmitted_items"]))
     add(form("acceptance_refusal", "不予受理（书面说明理由）", {
         "refusal_reasons": s("不予受理理由"),
         "refusal_document_no": s("不予受理通知书编号", max_length=100),

@@ -140,6 +140,11 @@ class Container:
         lane = self.nodes[attached_to].lane
         return self._add(Node(id, "boundary", name, lane, {"attached": attached_to, "signal": signal}))
 
+    def boundary_timer(self, id: str, name: str, attached_to: str, *, time_date: str) -> Node:
+        """An interrupting timer on an activity (e.g. the deadline of a task the law fixes)."""
+        lane = self.nodes[attached_to].lane
+        return self._add(Node(id, "boundary", name, lane, {"attached": attached_to, "time_date": time_date}))
+
     def event_subprocess(self, id: str, name: str, lane: str) -> Container:
         sub = Container(self.owner)
         node = self._add(Node(id, "event_sub", name, lane, {"container": sub}))
@@ -234,7 +239,7 @@ class Process(Container):
         if "message_start" in kinds:
             mid, mname, _ = OBJECTION_MESSAGE
             etree.SubElement(root, _q(BPMN, "message"), id=mid, name=mname)
-        if kinds & {"signal_throw", "boundary"}:
+        if "signal_throw" in kinds or any(n.kind == "boundary" and n.props.get("signal") for n in self.all_nodes()):
             sid, sname = UPHELD_SIGNAL
             etree.SubElement(root, _q(BPMN, "signal"), id=sid, name=sname)
         proc = etree.SubElement(root, _q(BPMN, "process"), id=self.id, name=self.name, isExecutable="true")
@@ -320,9 +325,9 @@ class Process(Container):
             med = etree.SubElement(el, _q(BPMN, "messageEventDefinition"), messageRef=OBJECTION_MESSAGE[0])
             ext = etree.SubElement(med, _q(BPMN, "extensionElements"))
             etree.SubElement(ext, _q(SPIFF, "messageVariable")).text = OBJECTION_MESSAGE[2]
-        if node.kind in ("signal_throw", "boundary"):
+        if node.kind == "signal_throw" or (node.kind == "boundary" and p.get("signal")):
             etree.SubElement(el, _q(BPMN, "signalEventDefinition"), signalRef=UPHELD_SIGNAL[0])
-        if node.kind == "timer":
+        if node.kind == "timer" or (node.kind == "boundary" and p.get("time_date")):
             ted = etree.SubElement(el, _q(BPMN, "timerEventDefinition"))
             if p.get("time_date"):
                 t = etree.SubElement(ted, _q(BPMN, "timeDate"))

@@ -3,7 +3,6 @@ table), the paused clock, status lights and escalation."""
 
 from __future__ import annotations
 
-import logging
 from datetime import date, datetime
 
 import pytest
@@ -52,12 +51,10 @@ def test_new_year_2027_comes_from_the_admin_table(caplog):
     assert workdays.add_limit(at("2026-12-30T10:00"), 2, workdays.WORKING_DAY) == end_of("2027-01-04")
 
 
-def test_a_year_without_data_falls_back_to_weekends_with_a_warning(caplog):
-    workdays._warned_years.discard(2028)
-    with caplog.at_level(logging.WARNING, logger="engine.workdays"):
-        due = workdays.add_limit(at("2027-12-30T10:00"), 2, workdays.WORKING_DAY)
-    assert due == end_of("2028-01-03")  # 12-31 Fri, (01-01 Sat, 01-02 Sun), 01-03 Mon
-    assert "2028" in caplog.text
+def test_a_year_without_the_notice_counts_the_statutory_holidays():
+    # 2027 is not in the package: 元旦 and 春节 (除夕 02-05 Fri to 02-08 Mon) by law, lunar dates computed
+    assert workdays.add_limit(at("2026-12-30T10:00"), 2, workdays.WORKING_DAY) == end_of("2027-01-04")
+    assert workdays.add_limit(at("2027-02-04T10:00"), 1, workdays.WORKING_DAY) == end_of("2027-02-09")
 
 
 def test_working_days_between_skips_the_holiday():

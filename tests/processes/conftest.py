@@ -179,14 +179,12 @@ def _daytime(d: CaseDriver, hour: int) -> str:
 
 POWER_FORM_DATA: dict[str, Callable[[CaseDriver, WorkItem], dict]] = {
     "acceptance_register": lambda d, i: {
-        "first_responder": "clerk", "applicant": "张三", "applicant_contact": "13800000000",
-        "application_channel": "窗口", "matter": "申请办理", "received_at": _day(d),
-        "materials_received": ["申请书", "身份证复印件"]},
+        "applicant": "张三", "applicant_contact": "13800000000",
+        "application_channel": "窗口", "matter": "申请办理", "materials_received": ["申请书", "身份证复印件"]},
     "acceptance_check": lambda d, i: {"materials_complete": True, "conditions_met": True, "check_opinion": "材料齐全"},
     "acceptance_correction_notice": lambda d, i: {
-        "missing_items": ["户口簿复印件", "收入证明"], "notice_date": _day(d), "notice_document_no": "GZ-001",
-        "notice_method": "当面送达"},
-    "acceptance_resubmission": lambda d, i: {"resubmitted_items": ["户口簿复印件", "收入证明"], "resubmitted_at": _day(d)},
+        "missing_items": ["户口簿复印件", "收入证明"], "notice_document_no": "GZ-001", "notice_method": "当面送达"},
+    "acceptance_resubmission": lambda d, i: {"resubmitted_items": ["户口簿复印件", "收入证明"]},
     "acceptance_refusal": lambda d, i: {
         "refusal_reasons": "申请事项不属于本乡职权范围", "refusal_document_no": "BSL-001", "refusal_served_at": _day(d),
         "refusal_remedy": "可向县相关部门申请"},

@@ -20,7 +20,7 @@ def test_incomplete_materials_get_one_notice_of_everything_missing_then_the_resu
     data = assert_closed(driver.case, approved=True)
     assert data["correction_rounds"] == 1
     assert data["correction_notices"][0]["missing_items"] == ["户口簿复印件", "收入证明"]
-    assert data["correction_notices"][0]["notice_date"] == driver.last("one_time_notice")["notice_date"]
+    assert data["correction_notices"][0]["notice_date"] == driver.computed("one_time_notice")["notice_date"]
     assert data["first_responder"] == "clerk" and data["receipt_number"] and data["promised_date"]
 
 

@@ -110,12 +110,10 @@ class Answers:
         counts = {k: len([s for s in everyone if s["stance"] == k]) for k in ("agree", "disagree", "defer", "abstain")}
         table: dict[str, Callable[[], dict[str, Any]]] = {
             "acceptance_register": lambda: {
-                "first_responder": "window_clerk",
                 "applicant": self.applicant,
                 "applicant_contact": "13812345678",
                 "application_channel": "窗口",
                 "matter": "申请办理",
-                "received_at": self.day(),
                 "materials_received": ["申请书", "户口簿和家庭成员身份证"],
             },
             "acceptance_check": lambda: {
