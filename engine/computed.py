@@ -140,7 +140,7 @@ def _notice(sub: Submission) -> dict[str, Any]:
 CORRECTION_TIMER_ID = "correction_notice_overdue"
 
 
-def correction_deadline(received: datetime) -> datetime:
+def correction_notice_deadline(received: datetime) -> datetime:
     """行政许可法 art. 32: the one-time notice is due within 5 working days of receipt."""
     return workdays.add_limit(received, CORRECTION_NOTICE_LIMIT, workdays.WORKING_DAY)
 
@@ -148,11 +148,11 @@ def correction_deadline(received: datetime) -> datetime:
 def _register(sub: Submission) -> dict[str, Any]:
     """首问负责: the first responder is who registers; the receipt day is the server's."""
     return {"first_responder": sub.actor.get_username(), "received_at": workdays.local_date(sub.now).isoformat(),
-            "correction_deadline": correction_deadline(sub.now).isoformat(timespec="seconds")}  # fmt: skip
+            "correction_notice_deadline": correction_notice_deadline(sub.now).isoformat(timespec="seconds")}  # fmt: skip
 
 
 def _correction_notice(sub: Submission) -> dict[str, Any]:
-    deadline_text = sub.context().get("correction_deadline")
+    deadline_text = sub.context().get("correction_notice_deadline")
     if deadline_text and sub.now > datetime.fromisoformat(deadline_text):
         raise rule_errors.CorrectionNoticeLate(deadline=deadline_text)
     return {"notice_date": workdays.local_date(sub.now).isoformat()}
@@ -161,7 +161,7 @@ def _correction_notice(sub: Submission) -> dict[str, Any]:
 def _resubmission(sub: Submission) -> dict[str, Any]:
     """The materials come back: a further notice is due within 5 working days of this receipt."""
     return {"resubmitted_at": workdays.local_date(sub.now).isoformat(),
-            "correction_deadline": correction_deadline(sub.now).isoformat(timespec="seconds")}  # fmt: skip
+            "correction_notice_deadline": correction_notice_deadline(sub.now).isoformat(timespec="seconds")}  # fmt: skip
 
 
 COMPUTERS: dict[str, Callable[[Submission], dict[str, Any] | None]] = {

@@ -108,7 +108,7 @@ def check_can_start(
 # values the workflow uses as rules or computes itself: never part of a case's start data
 RULE_KEYS = ("quorum_fraction", "quorum_fraction_major", "pass_fraction", "expected_members", "host",
              "village_quorum", "village_pass", "notice_start", "notice_end", "notice_period", "notice_history",
-             "first_responder", "received_at", "correction_deadline", "meeting_round", "meeting_records",
+             "first_responder", "received_at", "correction_notice_deadline", "meeting_round", "meeting_records",
              "approved", "outcome", "power_code")  # fmt: skip
 
 

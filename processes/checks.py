@@ -17,6 +17,16 @@ from engine import exceptions as exc
 from processes.bpmn_build.sources import definition_sources
 from processes.models import Position, Power
 
+# stages the law does not count against the time limit (行政许可法 art. 45; DOMAIN.md §7): the
+# form of the task that waits, or the timer, of each; each must pause the clock (pauses_clock)
+UNCOUNTED_FORMS = {
+    "acceptance_resubmission": "等待补正材料", "review_supplement": "等待补充材料", "hearing_record": "听证",
+    "county_result": "县级审批", "correction_check": "当事人限期改正", "self_demolition_check": "当事人限期自行拆除",
+}  # fmt: skip
+UNCOUNTED_TIMERS = {"notice_period": "公示期", "remedy_period": "复议、诉讼期限"}
+# values the rules compute (engine/computed.py): a form may show them read-only, never ask for them
+COMPUTED_FIELDS = ("notice_start", "notice_end", "expected_members", "quorum_fraction", "pass_fraction",
+                   "first_responder", "host", "received_at", "correction_notice_deadline")  # fmt: skip
 GATEWAYS = {"exclusiveGateway", "parallelGateway", "inclusiveGateway", "eventBasedGateway", "complexGateway"}
 SAMPLE_VALUES = {"date-time": "2026-10-08T09:00:00+08:00", "date": "2026-10-08"}
 
@@ -52,6 +62,8 @@ def check_power(power: Power) -> PowerCheck:
         result.problems.append(str(error))
         return result
     _check_tasks(parsed, result)
+    _check_clock(parsed, result)
+    _check_computed_fields(parsed, result)
     _check_paths(sources, power.process_id, result)
     _check_timers(parsed, result)
     return result
@@ -67,6 +79,25 @@ def _check_tasks(parsed: bpmn.ParsedDefinition, result: PowerCheck) -> None:
             result.problems.append(f"用户任务 {info.bpmn_id} 的泳道“{info.lane}”没有对应岗位")
         if not info.form:
             result.problems.append(f"用户任务 {info.bpmn_id} 没有表单")
+
+
+def _check_clock(parsed: bpmn.ParsedDefinition, result: PowerCheck) -> None:
+    """Every stage the law does not count pauses the clock, through the stage's own property."""
+    for info in parsed.user_tasks.values():
+        if info.form in UNCOUNTED_FORMS and info.properties.get("pauses_clock") != "true":
+            result.problems.append(f"用户任务 {info.bpmn_id}（{UNCOUNTED_FORMS[info.form]}）不计入办理时限，但没有暂停计时")
+    for bpmn_id, _expression in parsed.timer_expressions:
+        if bpmn_id in UNCOUNTED_TIMERS and bpmn_id not in parsed.clock_pausing_timers:
+            result.problems.append(f"定时器 {bpmn_id}（{UNCOUNTED_TIMERS[bpmn_id]}）不计入办理时限，但没有暂停计时")
+
+
+def _check_computed_fields(parsed: bpmn.ParsedDefinition, result: PowerCheck) -> None:
+    """No form asks for a value the rules compute (read-only display is allowed)."""
+    for name, schema in sorted(parsed.forms.items()):
+        props, required = schema.get("properties") or {}, set(schema.get("required") or ())
+        for field_name in COMPUTED_FIELDS:
+            if field_name in props and (not props[field_name].get("readOnly") or field_name in required):
+                result.problems.append(f"表单 {name} 要求填写由规则计算的 {field_name}")
 
 
 def _check_timers(parsed: bpmn.ParsedDefinition, result: PowerCheck) -> None:

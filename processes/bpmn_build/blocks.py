@@ -25,7 +25,7 @@ except NameError:
 BLOCK_INTERFACES: dict[str, dict[str, str]] = {
     "block_acceptance": {
         "reads": "（无必需输入）applicant 可预先带入",
-        "sets": "accepted (bool); 系统计算：first_responder（登记人）、received_at（收件日）、correction_deadline（收件后5个工作日）; "
+        "sets": "accepted (bool); 系统计算：first_responder（登记人）、received_at（收件日）、correction_notice_deadline（收件后5个工作日）; "
                 "deemed_accepted, accepted_as_of（逾期未告知视为受理）; applicant, materials_received; "
                 "correction_notices [{missing_items, notice_date, notice_document_no}], correction_rounds; "
                 "receipt_number, promised_date（受理时）; refusal_reasons（不予受理时）",
@@ -91,9 +91,9 @@ deemed_accepted = False
     p.user("one_time_notice", "一次性告知补正", L, "acceptance_correction_notice", duty="accept",
            documents="一次性告知书",
            doc="收到材料后5个工作日内一次性书面告知需补正的全部材料；逾期不告知的，自收到材料之日起即为受理。")
-    # 行政许可法 art. 32: the engine computes correction_deadline (5 working days after receipt);
+    # 行政许可法 art. 32: the engine computes correction_notice_deadline (5 working days after receipt);
     # past it the notice is refused and the application counts as accepted from receipt
-    p.boundary_timer("correction_notice_overdue", "逾期未一次性告知", "one_time_notice", time_date="correction_deadline")
+    p.boundary_timer("correction_notice_overdue", "逾期未一次性告知", "one_time_notice", time_date="correction_notice_deadline")
     p.script("mark_deemed_accepted", "视为受理（自收到材料之日起）", L,
              "deemed_accepted = True\naccepted_as_of = received_at")
     p.script("log_correction", "记录补正告知", L, """

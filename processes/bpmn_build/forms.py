@@ -149,7 +149,7 @@ def _forms() -> list[dict]:
         **computed_props({
             "first_responder": s("首问负责人（登记人，系统记录）", max_length=150),
             "received_at": date("收件日期（系统记录）"),
-            "correction_deadline": dt("一次性告知期限（收件后5个工作日，系统计算）"),
+            "correction_notice_deadline": dt("一次性告知期限（收件后5个工作日，系统计算）"),
         }),
     }, required=["applicant", "applicant_contact", "application_channel", "matter", "materials_received"],
         rules=[when("application_channel", "代办员代办", ["agent"])]))  # fmt: skip
@@ -168,7 +168,7 @@ def _forms() -> list[dict]:
         "resubmitted_items": strings("补正材料", "材料名称", min_items=1),
         **computed_props({
             "resubmitted_at": date("补正日期（系统记录）"),
-            "correction_deadline": dt("再次告知的期限（收到补正材料后5个工作日，系统计算）"),
+            "correction_notice_deadline": dt("再次告知的期限（收到补正材料后5个工作日，系统计算）"),
         }),
     }, required=["resubmitted_items"]))
     add(form("acceptance_refusal", "不予受理（书面说明理由）", {

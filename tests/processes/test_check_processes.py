@@ -77,3 +77,28 @@ def test_the_command_fails_when_a_power_fails(loaded, monkeypatch):
     Power.objects.get(code="QT-02").legal_bases.all().delete()
     with pytest.raises(CommandError, match="30 / 31"):
         call_command("check_processes")
+
+
+def test_a_stage_the_law_does_not_count_must_pause_the_clock(loaded, monkeypatch):
+    power = Power.objects.get(code="JF-01")
+    real = definition_sources(power.process_id)
+    block = next(k for k in real if "block_public_notice" in k)
+    text = real[block].replace('<spiffworkflow:property name="pauses_clock" value="true"/>', "")
+    assert text != real[block]
+    monkeypatch.setattr(checks, "definition_sources", lambda _: {**real, block: text})
+    result = checks.check_power(power)
+    assert any("notice_period" in p and "暂停计时" in p for p in result.problems), result.problems
+
+
+def test_a_form_that_asks_for_a_computed_value_is_reported(loaded, monkeypatch):
+    import json
+
+    power = Power.objects.get(code="JF-01")
+    real = definition_sources(power.process_id)
+    name = next(k for k in real if k.endswith("notice_post.schema.json"))
+    schema = json.loads(real[name])
+    schema["properties"]["notice_end"].pop("readOnly")
+    schema["required"].append("notice_end")
+    monkeypatch.setattr(checks, "definition_sources", lambda _: {**real, name: json.dumps(schema)})
+    result = checks.check_power(power)
+    assert any("notice_post" in p and "notice_end" in p for p in result.problems), result.problems

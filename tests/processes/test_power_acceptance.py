@@ -25,14 +25,14 @@ def test_the_receipt_day_first_responder_and_deadline_are_recorded_by_the_system
     event = AuditEvent.objects.get(case=driver.case, bpmn_id="register_application")
     assert registered["first_responder"] == "clerk"
     assert registered["received_at"] == workdays.local_date(event.at).isoformat()
-    assert datetime.fromisoformat(registered["correction_deadline"]) == workdays.add_limit(
+    assert datetime.fromisoformat(registered["correction_notice_deadline"]) == workdays.add_limit(
         event.at, 5, workdays.WORKING_DAY)
 
 
 def test_a_notice_thirty_days_after_receipt_is_refused_and_the_application_counts_as_accepted(drive):
     driver = drive(POWER, **INCOMPLETE)
     item = driver.run_until("one_time_notice")
-    deadline = datetime.fromisoformat(driver.computed("register_application")["correction_deadline"])
+    deadline = datetime.fromisoformat(driver.computed("register_application")["correction_notice_deadline"])
     driver.now = driver.now + timedelta(days=30)
     before = (AuditEvent.objects.count(), driver.refresh().last_sequence)
     with pytest.raises(rule_errors.CorrectionNoticeLate) as caught:
