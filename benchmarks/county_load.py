@@ -68,7 +68,7 @@ from django.db import close_old_connections  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from engine import audit, services  # noqa: E402
-from engine.management.commands.seed_demo import COMMITTEE, LANE_USERS, STATIONS, USERS, VILLAGES, Answers  # noqa: E402
+from engine.management.commands.seed_demo import LANE_USERS, STATIONS, USERS, VILLAGES, Answers  # noqa: E402
 from engine.models import AuditEvent, Case, Organization, WorkItem  # noqa: E402
 from engine.replay import replay_case  # noqa: E402
 from processes.models import Power  # noqa: E402
@@ -185,7 +185,7 @@ class Client(threading.Thread):
         power = self.random.choice(POWERS)
         clerk = f"{self.prefix}-window_clerk"
         answers = Answers(now=_now(), applicant="张三")
-        start = township_names({"applicant": answers.applicant, "expected_members": list(COMMITTEE)}, self.prefix)
+        start = township_names({"applicant": answers.applicant}, self.prefix)
         response = self.call("start_case", clerk, "POST", "/api/cases/", json={"power_code": power, "data": start})
         if response.status_code != 201:
             return
