@@ -113,8 +113,11 @@ def _complaints_due(now: datetime) -> Iterator[tuple[str, Callable[[], Event]]]:
 
 
 def _complaint_event(complaint: Complaint) -> Event:
-    inspectors = sorted(set(Assignment.objects.filter(rules.models_q_position("discipline_inspector"))
-                            .values_list("user__username", flat=True)))  # fmt: skip
+    holders = Assignment.objects.filter(rules.models_q_position("discipline_inspector"))
+    township_id = getattr(complaint, "township_id", None)  # the township it is addressed to, when recorded
+    if township_id is not None:
+        holders = holders.filter(organization_id__in=rules.org_subtree(township_id))
+    inspectors = sorted(set(holders.values_list("user__username", flat=True)))
     return Event(
         key=f"complaint-due:{complaint.pk}", kind=Notification.Kind.COMPLAINT_DUE, usernames=inspectors,
         subject=_("投诉答复即将到期：%(number)s") % {"number": complaint.number},
