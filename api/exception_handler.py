@@ -207,5 +207,24 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         body = {"code": _drf_code(exc), "detail": str(detail), "fields": {}}
     else:  # pragma: no cover - DRF only answers for APIException, Http404 and PermissionDenied
         body = {"code": "error", "detail": str(exc), "fields": {}}
-    response.data = body
+    request = context.get("request")
+    if request is not None and wants_problem(request.META.get("HTTP_ACCEPT", "")):
+        response.data = as_problem(body, response.status_code)
+        response.content_type = PROBLEM_JSON
+    else:
+        response.data = body
     return response
+
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def wants_problem(accept: str) -> bool:
+    """Whether the client asked for RFC 9457 problem details (Accept names application/problem+json)."""
+    return PROBLEM_JSON in accept.lower()
+
+
+def as_problem(body: Mapping[str, Any], status_code: int) -> dict[str, Any]:
+    """The error contract as RFC 9457 problem details: `type` is the code (a relative URI
+    reference), and the contract's own members stay, so one client reads both."""
+    return {"type": body["code"], "title": body["detail"], "status": status_code, **body}

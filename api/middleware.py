@@ -16,20 +16,30 @@ from django.utils.translation import gettext as _
 from django.views import defaults
 from rest_framework.exceptions import APIException
 
-from api.exception_handler import DatabaseFailure, DatabaseUnavailable, RequestTooLarge
+from api.exception_handler import (
+    PROBLEM_JSON,
+    DatabaseFailure,
+    DatabaseUnavailable,
+    RequestTooLarge,
+    as_problem,
+    wants_problem,
+)
 
 
 def is_api(request: HttpRequest) -> bool:
     return request.path.startswith("/api/")
 
 
-def error_response(status: int, code: str, detail: str) -> JsonResponse:
-    return JsonResponse({"code": code, "detail": detail, "fields": {}}, status=status,
-                        json_dumps_params={"ensure_ascii": False})  # fmt: skip
+def error_response(request: HttpRequest, status: int, code: str, detail: str) -> JsonResponse:
+    body = {"code": code, "detail": detail, "fields": {}}
+    if wants_problem(request.META.get("HTTP_ACCEPT", "")):
+        return JsonResponse(as_problem(body, status), status=status, content_type=PROBLEM_JSON,
+                            json_dumps_params={"ensure_ascii": False})  # fmt: skip
+    return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
-def _from(error: APIException) -> JsonResponse:
-    response = error_response(error.status_code, str(error.default_code), str(error.detail))
+def _from(request: HttpRequest, error: APIException) -> JsonResponse:
+    response = error_response(request, error.status_code, str(error.default_code), str(error.detail))
     if getattr(error, "wait", None):
         response["Retry-After"] = str(error.wait)
     return response
@@ -48,7 +58,7 @@ class RequestSizeLimitMiddleware:
             except ValueError:
                 length = 0
             if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
-                return _from(RequestTooLarge())
+                return _from(request, RequestTooLarge())
         return self.get_response(request)
 
 
@@ -57,8 +67,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     if not is_api(request):
         return defaults.bad_request(request, exception)
     if isinstance(exception, RequestDataTooBig):
-        return _from(RequestTooLarge())
-    return error_response(400, "bad_request", _("请求有误"))
+        return _from(request, RequestTooLarge())
+    return error_response(request, 400, "bad_request", _("请求有误"))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
@@ -67,7 +77,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
         return defaults.server_error(request)
     error = sys.exc_info()[1]
     if isinstance(error, OperationalError | InterfaceError):
-        return _from(DatabaseUnavailable())
+        return _from(request, DatabaseUnavailable())
     if isinstance(error, DatabaseError):
-        return _from(DatabaseFailure())
-    return error_response(500, "server_error", _("服务器内部错误"))
+        return _from(request, DatabaseFailure())
+    return error_response(request, 500, "server_error", _("服务器内部错误"))

@@ -4,6 +4,7 @@ nesting deeper than any form needs."""
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -48,5 +49,11 @@ class SafeJSONParser(JSONParser):
             data = super().parse(stream, media_type, parser_context)
         except RecursionError as error:
             raise ParseError(_("JSON 嵌套层数超过 %(n)s 层") % {"n": MAX_DEPTH}) from error
+        except ParseError as error:  # DRF's message is English in every language: say where, in ours
+            cause = error.__context__
+            if isinstance(cause, json.JSONDecodeError):
+                raise ParseError(_("JSON 格式错误：第 %(line)s 行第 %(column)s 列")
+                                 % {"line": cause.lineno, "column": cause.colno}) from error  # fmt: skip
+            raise ParseError(_("JSON 格式错误")) from error
         check_json_value(data)
         return data

@@ -25,6 +25,7 @@ from typing import Any
 from uuid import UUID
 
 import jsonschema
+from django.utils.translation import gettext as _
 import SpiffWorkflow.bpmn.specs.event_definitions.timer as _timer_module
 from lxml import etree
 from SpiffWorkflow.bpmn import BpmnEvent, BpmnWorkflow
@@ -44,7 +45,7 @@ from SpiffWorkflow.util.task import TaskState
 from SpiffWorkflow.version import __version__ as _spiff_version
 
 from engine import exceptions as exc
-from engine import sandbox
+from engine import form_messages, sandbox
 
 SPIFF_VERSION: str = _spiff_version
 FORM_SUFFIX = ".schema.json"
@@ -371,7 +372,7 @@ def validate_form_data(parsed: ParsedDefinition, bpmn_id: str, data: Mapping[str
     info = parsed.user_tasks.get(bpmn_id)
     if info is None or info.form is None:
         if data:
-            raise exc.InvalidTaskData(fields={"__all__": ["this task takes no data"]})
+            raise exc.InvalidTaskData(fields={form_messages.ROOT: [_("该环节不填写表单数据")]})
         return
     _check_form(parsed, info.form, data)
 
@@ -391,10 +392,7 @@ def validate_start_data(parsed: ParsedDefinition, data: Mapping[str, Any]) -> No
 
 def _check_form(parsed: ParsedDefinition, form: str, data: Mapping[str, Any]) -> None:
     validator = _validator_for(parsed.sha256, form, parsed.forms[form])
-    errors: dict[str, list[str]] = {}
-    for error in sorted(validator.iter_errors(dict(data)), key=lambda e: list(e.absolute_path)):
-        path = ".".join(str(p) for p in error.absolute_path) or "__all__"
-        errors.setdefault(path, []).append(error.message)
+    errors = form_messages.field_errors(validator.iter_errors(dict(data)))
     if errors:
         raise exc.InvalidTaskData(fields=errors)
 

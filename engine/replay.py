@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from django.utils import timezone
+
 from engine import audit, bpmn, steps
 from engine import exceptions as exc
 from engine.models import AuditEvent, Case
@@ -75,7 +77,8 @@ def replay_case(case: Case, upto: int | None = None) -> ReplayReport:
             completed.append({
                 "sequence": event.sequence, "bpmn_id": event.bpmn_id, "mi_index": event.mi_index or None,
                 "name": parsed.user_tasks[event.bpmn_id].name if event.bpmn_id in parsed.user_tasks else event.bpmn_id,
-                "actor": event.actor_name, "at": audit.canonical_time(event.at), "data": event.payload.get("data", {}),
+                "actor": event.actor_name, "at": timezone.localtime(event.at).isoformat(),
+                "data": event.payload.get("data", {}),
             })  # fmt: skip
         if actual != event.state_hash:
             divergence = Divergence(event.sequence, event.state_hash, actual)

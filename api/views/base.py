@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from rest_framework.generics import ListAPIView
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
@@ -16,7 +15,7 @@ from api.parsers import SafeJSONParser
 from engine import clock
 from processes.models import Power
 
-PARSERS = [SafeJSONParser, FormParser, MultiPartParser]
+PARSERS = [SafeJSONParser]  # JSON request bodies only (the web pages have their own views)
 
 
 def power_names() -> dict[str, str]:

@@ -15,6 +15,7 @@ from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from engine import audit, bpmn, computed, rules, steps
 from engine import exceptions as exc
@@ -147,7 +148,7 @@ def complete_task(
         DataTooLarge, ProcessError, ScriptBudgetExceeded, SnapshotTooLarge, plus the rules' errors.
     """
     if not isinstance(data, Mapping):
-        raise exc.InvalidTaskData(fields={"__all__": ["data must be a JSON object"]})
+        raise exc.InvalidTaskData(fields={"data": [_("表单数据应为 JSON 对象")]})
     bpmn.check_data_size(data)
     step = _task_step(case_id, task_id, actor, now, rules.COMPLETE)
     submitted = audit.normalize_payload(data)

@@ -99,3 +99,41 @@ def test_other_server_errors_under_api_are_json():
         raise IntegrityError("x")
     except IntegrityError:
         assert_error(direct(server_error(request)), 500, "database_error")
+
+
+@pytest.mark.parametrize("kind", ["multipart", "form"])
+def test_write_operations_take_json_bodies_only(demo, kind):
+    before = case_counts()
+    client = demo.client("window_clerk")
+    if kind == "multipart":
+        response = client.post("/api/cases/", {"power_code": "JF-01"}, format="multipart")
+    else:
+        response = client.post("/api/cases/", "power_code=JF-01", content_type="application/x-www-form-urlencoded")
+    assert_error(response, 415, "unsupported_media_type")
+    assert case_counts() == before
+
+
+def test_problem_json_when_the_client_asks_for_it(demo):
+    before = case_counts()
+    response = demo.client("window_clerk").post(
+        "/api/cases/", {"power_code": "ZS-01"}, format="json", HTTP_ACCEPT="application/json, application/problem+json"
+    )
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    problem = json.loads(response.content)
+    assert problem["type"] == problem["code"] == "power_not_listed"
+    assert problem["status"] == 400
+    assert "清单之外无权力" in problem["title"] == problem["detail"]
+    assert problem["fields"] == {}
+    assert case_counts() == before
+    # without asking, the plain contract
+    plain = demo.client("window_clerk").post("/api/cases/", {"power_code": "ZS-01"}, format="json")
+    assert plain["Content-Type"] == "application/json" and set(plain.json()) == {"code", "detail", "fields"}
+
+
+def test_problem_json_for_a_413_outside_drf(demo):
+    body = json.dumps({**START, "data": {"applicant": "x" * (5 * 1024 * 1024)}})
+    response = demo.client("window_clerk").post("/api/cases/", body, content_type="application/json",
+                                                HTTP_ACCEPT="application/problem+json")  # fmt: skip
+    assert (response.status_code, response["Content-Type"]) == (413, "application/problem+json")
+    assert json.loads(response.content)["type"] == "request_too_large"

@@ -57,8 +57,9 @@ def test_an_engine_error_carries_its_field_errors(demo):
         format="json",
     )
     body = assert_error(response, 400, "invalid_task_data")
-    assert "station_head_action" in body["fields"]
-    assert "__all__" in body["fields"]  # the required fields that are missing
+    assert "data.station_head_action" in body["fields"]
+    assert len(body["fields"]) > 1  # the required fields that are missing, each under its own path
+    assert all(path.startswith("data.") for path in body["fields"])
     assert case_counts() == before
 
 

@@ -37,7 +37,12 @@ def test_invalid_form_data_names_the_fields_and_changes_nothing(driver):
     with pytest.raises(exc.InvalidTaskData) as raised:
         services.complete_task(driver.case.pk, task_id=task_id(driver.case, "accept"), actor=driver.people["clerk"],
                                data={"materials_complete": "yes", "extra": 1}, now=driver.tick())
-    assert set(raised.value.fields) == {"materials_complete", "__all__"}
+    # each problem under its field path, named by the form's title
+    assert raised.value.fields == {
+        "data.applicant": ["“申请人”为必填项"],
+        "data.extra": ["表单中没有“extra”这一项"],
+        "data.materials_complete": ["“材料齐全”应为是或否"],
+    }
     assert snapshot(driver.case) == before
 
 
@@ -103,7 +108,7 @@ def test_a_reason_is_required_for_anything_but_agree(driver):
     driver.complete("handler", "review", {"review_ok": True, "opinion": "ok"})
     with pytest.raises(exc.InvalidTaskData) as raised:
         driver.vote("alice", "disagree", "")
-    assert "reason" in raised.value.fields
+    assert "data.reason" in raised.value.fields
 
 
 def test_cancel_needs_a_reason_and_closes_the_case(driver):
