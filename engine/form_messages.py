@@ -25,7 +25,7 @@ FORMAT_NAMES = {
 _QUOTED = re.compile(r"^'(.+)' is a required property$")
 
 
-def _path(parts: Iterable[Any]) -> str:
+def field_path(parts: Iterable[Any]) -> str:
     return ".".join([ROOT, *(str(p) for p in parts)])
 
 
@@ -57,14 +57,14 @@ def _describe(error: Any) -> list[tuple[str, str]]:
         match = _QUOTED.match(error.message)
         missing = [match.group(1)] if match else [p for p in rule if p not in (error.instance or {})]
         properties = schema.get("properties", {})
-        return [(_path([*where, p]), _("“%(title)s”为必填项") % {"title": _title(properties.get(p, {}), p)})
+        return [(field_path([*where, p]), _("“%(title)s”为必填项") % {"title": _title(properties.get(p, {}), p)})
                 for p in missing]  # fmt: skip
     if kind == "additionalProperties" and isinstance(error.instance, Mapping):
         known = set(schema.get("properties", {}))
         extra = [k for k in error.instance if k not in known] or [name]
-        return [(_path([*where, k]), _("表单中没有“%(name)s”这一项") % {"name": k}) for k in extra]
+        return [(field_path([*where, k]), _("表单中没有“%(name)s”这一项") % {"name": k}) for k in extra]
     message = _message(kind, rule, title)
-    return [(_path(where), message)]
+    return [(field_path(where), message)]
 
 
 def _message(kind: str, rule: Any, title: str) -> str:

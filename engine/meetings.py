@@ -14,9 +14,10 @@ from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from engine import exceptions as exc
-from engine import rule_errors, township_rules, workdays
+from engine import form_messages, rule_errors, township_rules, workdays
 
 BOARD_POSITIONS = ("chief", "committee_member")
 CHIEF, DEPUTY = "chief", "deputy"
@@ -88,11 +89,13 @@ def attendance(*, organization_id: int, data: Mapping[str, Any], now: datetime) 
     problems: dict[str, list[str]] = {}
     both = sorted(set(present) & set(absent))
     if both:
-        problems["absentees"] = [f"{'、'.join(both)}：不能同时到会和缺席"]
+        problems[form_messages.field_path(["absentees"])] = [
+            _("%(members)s：不能同时到会和缺席") % {"members": "、".join(both)}]
     for field in ("absentees", "recused"):
         blank = _blank_reasons(data.get(field))
         if blank:
-            problems.setdefault(field, []).append(f"{'、'.join(blank)}：须写明原因")
+            problems.setdefault(form_messages.field_path([field]), []).append(
+                _("%(members)s：须写明原因") % {"members": "、".join(blank)})
     if problems:
         raise exc.InvalidTaskData(fields=problems)
     unmarked = [m for m in expected if m not in present and m not in absent]
@@ -110,7 +113,8 @@ def attendance(*, organization_id: int, data: Mapping[str, Any], now: datetime) 
         host, designated_by = designated, "、".join(holders(organization_id, (CHIEF,), day))
     matter = data.get("matter_type") or "ordinary"
     if matter not in township_rules.MATTER_TYPES:
-        raise exc.InvalidTaskData(fields={"matter_type": [f"unknown matter type {matter!r}"]})
+        raise exc.InvalidTaskData(fields={form_messages.field_path(["matter_type"]): [
+            _("未知的事项类型“%(matter)s”") % {"matter": matter}]})
     return {
         "expected_members": expected, "host": host, "presider_designated_by": designated_by,
         "major_matter": matter != "ordinary", **township_rules.meeting_fractions(matter),

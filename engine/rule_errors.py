@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from engine import form_messages
 from engine.exceptions import EngineError
 
 
@@ -81,7 +82,7 @@ class ComputedField(RuleViolation):
     def __init__(self, *, fields: Sequence[str]) -> None:
         EngineError.__init__(self, _("%(fields)s 由系统按规则计算，不能填写") % {"fields": "、".join(fields)},
                          computed=list(fields))  # fmt: skip
-        self._fields = {name: [_("由系统按规则计算，不能填写")] for name in fields}
+        self._fields = {form_messages.field_path([name]): [_("由系统按规则计算，不能填写")] for name in fields}
 
     @property
     def fields(self) -> dict[str, list[str]]:

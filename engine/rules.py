@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AbstractBaseUser
 
-from engine import bpmn, rule_errors, workdays
+from engine import bpmn, form_messages, rule_errors, workdays
 from engine import exceptions as exc
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ def check_start_data(parsed: bpmn.ParsedDefinition, data: Mapping[str, Any]) -> 
 
     ruled = sorted(k for k in data if k in RULE_KEYS)
     if ruled:
-        raise exc.InvalidTaskData(fields={k: [_("由权力清单和乡镇设置决定，不能在启动数据中填写")] for k in ruled})
+        raise exc.InvalidTaskData(fields={form_messages.field_path([k]): [_("由权力清单和乡镇设置决定，不能在启动数据中填写")] for k in ruled})
     bpmn.validate_start_data(parsed, data)
 
 

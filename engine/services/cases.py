@@ -193,10 +193,10 @@ def declare_conflict(
         CaseNotFound, CaseClosed, InvalidTaskData (unknown relation or a second declaration).
     """
     if relation not in ConflictDeclaration.Relation.values:
-        raise exc.InvalidTaskData(fields={"relation": [f"unknown relation {relation!r}"]})
+        raise exc.InvalidTaskData(fields={"relation": [_("未知的利害关系“%(relation)s”") % {"relation": relation}]})
     case = _locked_case(case_id)
     if case.conflicts.filter(user=user).exists():
-        raise exc.InvalidTaskData(fields={"user": ["already declared"]})
+        raise exc.InvalidTaskData(fields={"user": [_("该人员已申报过利害关系")]})
     items = _work_items(case)
     state = _load_state(case, items)
     ConflictDeclaration.objects.create(case=case, user=user, relation=relation, note=note, declared_at=now)

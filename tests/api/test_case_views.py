@@ -38,13 +38,13 @@ def test_start_case_by_power_code_runs_to_the_first_task(demo):
 @pytest.mark.parametrize(("data", "fields"), [
     # a rule value typed by the window clerk: the meeting would pass with 5 of 5 disagreeing
     ({"applicant": "郑十一", "pass_fraction": {"numerator": 0, "denominator": 5, "comparison": "gte"}},
-     {"pass_fraction"}),
+     {"data.pass_fraction"}),
     ({"quorum_fraction": {"numerator": 1, "denominator": 5, "comparison": "gt"}, "expected_members": ["chief"]},
-     {"quorum_fraction", "expected_members"}),
-    ({"notice_end": "2026-01-01T00:00:00+08:00"}, {"notice_end"}),
-    ({"applicant": 42}, {"applicant"}),
-    ({"applicant_id_number": "1401211950"}, {"applicant_id_number"}),
-    ({"anything": "else"}, {"__all__"}),  # the start form is closed
+     {"data.quorum_fraction", "data.expected_members"}),
+    ({"notice_end": "2026-01-01T00:00:00+08:00"}, {"data.notice_end"}),
+    ({"applicant": 42}, {"data.applicant"}),
+    ({"applicant_id_number": "1401211950"}, {"data.applicant_id_number"}),
+    ({"anything": "else"}, {"data.anything"}),  # the start form is closed
 ])  # fmt: skip
 def test_bad_start_data_is_refused_with_field_errors_and_nothing_written(demo, data, fields):
     before = (Case.objects.count(), AuditEvent.objects.count())

@@ -29,7 +29,7 @@ def test_form_errors_are_chinese_and_named_by_the_form_title(demo):
     body = assert_error(complete(demo, {"applicant": "郑大妈", "application_channel": "微信"}), 400,
                         "invalid_task_data")  # fmt: skip
     fields = body["fields"]
-    assert fields["data.first_responder"] == ["“首问负责人”为必填项"]
+    assert fields["data.matter"] == ["“申请事项”为必填项"]
     assert fields["data.applicant_contact"] == ["“联系方式”为必填项"]
     assert fields["data.application_channel"] == ["“申请渠道”只能是以下之一：窗口、代办员代办、网上、电话、信函"]
     assert "data.applicant" not in fields
@@ -38,7 +38,7 @@ def test_form_errors_are_chinese_and_named_by_the_form_title(demo):
 
 def test_form_errors_follow_the_requested_language(demo):
     body = assert_error(complete(demo, {"applicant": 5}, language="en"), 400, "invalid_task_data")
-    assert body["fields"]["data.first_responder"] == ["“首问负责人” is required"]
+    assert body["fields"]["data.matter"] == ["“申请事项” is required"]
     assert body["fields"]["data.applicant"] == ["“申请人” must be text"]
     assert body["detail"] == "The submitted data does not meet the form's requirements"
 
