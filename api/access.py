@@ -4,10 +4,12 @@ Positions come from the user's assignments (`engine.models.Assignment`). Endpoin
 positions they need per HTTP method (`required_positions`); `None` means any staff member
 (anyone holding at least one position).
 
-Visibility of cases: a user sees the cases whose organization or handling station lies in the
-subtree of one of his assignments (a township post sees the whole township, a station post its
-station, the discipline inspector his jurisdiction), plus the cases where he has work in his
-inbox or has already acted. Everything else answers 404, never 403.
+Townships are tenants: nothing of a township the user holds no post in is ever visible (a
+discipline inspector posted at the county sees every township of the county). Within his
+townships a user sees the cases whose organization or handling station lies in the subtree of
+one of his assignments (a township post sees the whole township, a station post its station),
+plus the cases where he has work in his inbox or has already acted. Everything else answers 404,
+never 403.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from rest_framework.permissions import BasePermission
 from engine import exceptions as engine_errors
 from engine.models import Assignment, AuditEvent, Case, Organization, WorkItem
 from engine.rules import org_subtree
+from engine.townships import visible_township_ids
 
 # position codes (processes/catalog/positions.yaml)
 WINDOW_CLERK, HANDLER, STATION_HEAD = "window_clerk", "handler", "station_head"
@@ -49,14 +52,22 @@ class _Scope:
             else []
         )
         self.positions = frozenset(a.position.code for a in self.assignments)
+        self.township_ids = visible_township_ids(user, self.assignments)
         self._org_ids: set[int] | None = None
 
     @property
     def org_ids(self) -> set[int]:
+        """Organizations whose cases the user sees: his posts' subtrees, cut to his townships
+        (a county post reaches below the county only for the county's discipline inspector)."""
         if self._org_ids is None:
             self._org_ids = set()
             for organization in {a.organization for a in self.assignments}:
                 self._org_ids.update(org_subtree(organization))
+            township_orgs = Organization.objects.filter(
+                Q(pk__in=self.township_ids) | Q(parent_id__in=self.township_ids)
+            ).values_list("pk", flat=True)
+            counties = {a.organization_id for a in self.assignments if a.township_id is None}
+            self._org_ids &= set(township_orgs) | counties
         return self._org_ids
 
 
@@ -111,45 +122,58 @@ def inbox(user: AbstractBaseUser) -> QuerySet[WorkItem]:
     unclaimed items whose lane he holds in the case's organization; a post in a station counts
     for that station's cases (or cases without a handling station)."""
     lanes = []
-    for assignment in scope_of(user).assignments:
+    scope = scope_of(user)
+    for assignment in scope.assignments:
+        if assignment.township_id is None:
+            continue  # a county post works no township's tasks
         lane = Q(
             lane__in=[assignment.position.code, assignment.position.name],
             case__organization_id__in=_ancestors(assignment.organization),
+            case__township_id=assignment.township_id,
         )
         if assignment.organization.kind == Organization.Kind.STATION:
             lane &= Q(case__handling_unit__isnull=True) | Q(case__handling_unit_id=assignment.organization_id)
         lanes.append(lane)
     pool = Q(claimed_by__isnull=True, member="") & reduce(or_, lanes) if lanes else Q(pk__in=[])
     mine = Q(claimed_by=user) | Q(member=user.get_username(), claimed_by__isnull=True)
-    return WorkItem.objects.filter(mine | pool, case__status=Case.Status.RUNNING)
+    return WorkItem.objects.filter(
+        mine | pool, case__status=Case.Status.RUNNING, case__township_id__in=scope.township_ids
+    )
 
 
 def visible_cases(user: AbstractBaseUser) -> QuerySet[Case]:
     if not user.is_authenticated:
         return Case.objects.none()
-    org_ids = scope_of(user).org_ids
+    scope = scope_of(user)
+    org_ids = scope.org_ids
     return Case.objects.filter(
         Q(organization_id__in=org_ids)
         | Q(handling_unit_id__in=org_ids)
         | Q(pk__in=inbox(user).values("case_id"))
-        | Q(pk__in=AuditEvent.objects.filter(actor=user).values("case_id"))
+        | Q(pk__in=AuditEvent.objects.filter(actor=user).values("case_id")),
+        township_id__in=scope.township_ids,
     )
+
+
+def visible_organizations(user: AbstractBaseUser) -> QuerySet[Organization]:
+    """His townships with their stations and villages, and the counties above them."""
+    ids = scope_of(user).township_ids
+    return Organization.objects.filter(
+        Q(pk__in=ids) | Q(parent_id__in=ids) | Q(children__in=ids, kind=Organization.Kind.COUNTY)
+    ).distinct()
 
 
 def get_visible_case(user: AbstractBaseUser, case_id: UUID | str) -> Case:
     """Raises: CaseNotFound (also for a case the user may not see)."""
-    case = visible_cases(user).select_related("definition", "organization", "handling_unit").filter(pk=case_id).first()
+    case = visible_cases(user).select_related("definition", "organization", "township", "handling_unit").filter(pk=case_id).first()
     if case is None:
         raise engine_errors.CaseNotFound(case_id=case_id)
     return case
 
 
 def default_township(user: AbstractBaseUser) -> Organization | None:
-    """The township of the user's first assignment (the organization a case he starts belongs to)."""
+    """The township of the user's first township-level assignment (where a case he starts belongs)."""
     for assignment in scope_of(user).assignments:
-        node = assignment.organization
-        while node is not None and node.kind != Organization.Kind.TOWNSHIP:
-            node = node.parent
-        if node is not None:
-            return node
+        if assignment.township_id is not None:
+            return assignment.organization.township
     return None

@@ -37,6 +37,7 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     engine_errors.ReasonRequired: status.HTTP_400_BAD_REQUEST,
     engine_errors.PowerNotListed: status.HTTP_400_BAD_REQUEST,  # 清单之外无权力
     engine_errors.OrganizationNotFound: status.HTTP_400_BAD_REQUEST,
+    engine_errors.OrganizationNotInTownship: status.HTTP_400_BAD_REQUEST,
     engine_errors.PositionNotFound: status.HTTP_400_BAD_REQUEST,
     engine_errors.DefinitionInvalid: status.HTTP_400_BAD_REQUEST,
     engine_errors.ScriptNotAllowed: status.HTTP_400_BAD_REQUEST,

@@ -295,6 +295,8 @@ class CaseSerializer(serializers.ModelSerializer):
     definition_version = serializers.IntegerField(source="definition.version")
     organization = serializers.SlugRelatedField(slug_field="code", read_only=True)
     organization_name = serializers.CharField(source="organization.name")
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    township_name = serializers.CharField(source="township.name")
     handling_unit = serializers.CharField(source="handling_unit.name", default=None, allow_null=True)
     status_display = serializers.CharField(source="get_status_display")
     started_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
@@ -313,6 +315,8 @@ class CaseSerializer(serializers.ModelSerializer):
             "definition_version",
             "organization",
             "organization_name",
+            "township",
+            "township_name",
             "handling_unit",
             "status",
             "status_display",
@@ -446,6 +450,8 @@ class NoticeSerializer(serializers.Serializer):
     reference = serializers.CharField(source="case.reference")
     power_code = serializers.CharField(source="case.power_code")
     power_name = serializers.SerializerMethodField()
+    township = serializers.CharField(source="case.township.code")
+    township_name = serializers.CharField(source="case.township.name")
     handling_unit = serializers.CharField(source="case.handling_unit.name", default=None, allow_null=True)
     applicant = serializers.CharField()
     title = serializers.CharField()
@@ -484,6 +490,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
     """Without the complainant's identity (leaders)."""
 
     case_reference = serializers.CharField(source="case.reference", default=None, allow_null=True)
+    township = serializers.SlugRelatedField(slug_field="code", read_only=True)
     status = serializers.CharField(help_text="registered 已登记、replied 已答复")
     handled_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
@@ -496,6 +503,7 @@ class ComplaintSerializer(serializers.ModelSerializer):
             "subject",
             "content",
             "case_reference",
+            "township",
             "status",
             "received_at",
             "reply_due_at",

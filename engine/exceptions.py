@@ -73,6 +73,14 @@ class OrganizationNotFound(EngineError):
         super().__init__(_("组织 %(org)s 不存在") % {"org": organization}, organization=organization)
 
 
+class OrganizationNotInTownship(EngineError):
+    code = "organization_not_in_township"
+
+    def __init__(self, *, organization: str) -> None:
+        super().__init__(_("组织 %(org)s 不属于任何乡镇：案件、投诉须属于一个乡镇") % {"org": organization},
+                         organization=organization)  # fmt: skip
+
+
 class CaseNotFound(EngineError):
     code = "case_not_found"
 

@@ -18,7 +18,7 @@ class Organization(models.Model):
         STATION = "station", _("站所")
         VILLAGE = "village", _("村")
 
-    code = models.SlugField(_("编码"), max_length=64, unique=True)
+    code = models.SlugField(_("编码"), max_length=64, help_text=_("县、乡的编码全局唯一；站所、村的编码在其上级内唯一"))
     name = models.CharField(_("名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=16, choices=Kind)
     parent = models.ForeignKey(
@@ -29,9 +29,32 @@ class Organization(models.Model):
         verbose_name = _("组织")
         verbose_name_plural = _("组织")
         ordering = ["code"]
+        constraints = [
+            # two townships may both have a "station-01" (民政所); counties and townships are unique
+            models.UniqueConstraint(fields=["parent", "code"], name="organization_code_unique_in_parent"),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(kind__in=["county", "township"]), name="organization_code_unique_top"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def township(self) -> Organization | None:
+        """The township this organization is in (itself for a township; None for a county)."""
+        node: Organization | None = self
+        while node is not None and node.kind != Organization.Kind.TOWNSHIP:
+            node = node.parent
+        return node
+
+
+def _township_fk(*, null: bool = False) -> models.ForeignKey:
+    """The township a row belongs to (set by the services, never by the caller)."""
+    return models.ForeignKey(
+        Organization, verbose_name=_("所属乡镇"), null=null, blank=null, on_delete=models.PROTECT, related_name="+",
+        editable=False, limit_choices_to={"kind": "township"},
+    )  # fmt: skip
 
 
 class Assignment(models.Model):
@@ -47,6 +70,11 @@ class Assignment(models.Model):
     # the term of office: the meeting roster (应到会) is the 班子 on the meeting day
     started_on = models.DateField(_("任职起始日"), null=True, blank=True)
     ended_on = models.DateField(_("任职终止日"), null=True, blank=True, help_text=_("空白表示现任"))
+    township = _township_fk(null=True)  # empty for a county-level post
+
+    def save(self, *args, **kwargs):
+        self.township = self.organization.township
+        super().save(*args, **kwargs)
 
     class Meta:
         verbose_name = _("岗位任职")
@@ -125,6 +153,7 @@ class Case(models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("所属组织"), on_delete=models.PROTECT, related_name="cases"
     )
+    township = _township_fk()
     handling_unit = models.ForeignKey(
         Organization, verbose_name=_("承办站所"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -254,6 +283,7 @@ class AccountabilityRecord(models.Model):
         CORRECTION_LATE = "correction_late", _("逾期未一次性告知")
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="accountability")
+    township = _township_fk()
     kind = models.CharField(_("类型"), max_length=20, choices=Kind)
     level = models.PositiveSmallIntegerField(_("督办级别"))
     bpmn_id = models.CharField(_("环节标识"), max_length=100)
@@ -339,6 +369,7 @@ class ObjectionReceipt(models.Model):
 
     number = models.CharField(_("回执编号"), max_length=32, unique=True)
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="objections")
+    township = _township_fk()
     content = models.TextField(_("异议内容"))
     evidence = models.TextField(_("证据或线索"), blank=True)
     objector_name = models.CharField(_("异议人姓名"), max_length=100, blank=True)
@@ -375,6 +406,7 @@ class Complaint(models.Model):
     content = models.TextField(_("事项内容"))
     case = models.ForeignKey(Case, verbose_name=_("相关案件"), null=True, blank=True, on_delete=models.PROTECT,
                              related_name="complaints")  # fmt: skip
+    township = _township_fk()  # the case's township, or the one the complaint was filed to
     complainant_name = models.CharField(_("投诉人姓名"), max_length=100, blank=True)
     complainant_contact = models.CharField(_("投诉人联系方式"), max_length=100, blank=True)
     status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.REGISTERED, db_index=True)
@@ -400,3 +432,6 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+from engine.township_models import TownshipPower, TownshipSettingValue  # noqa: E402,F401  (registers the models)

@@ -23,9 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from engine import services, workdays
-from engine.exceptions import EngineError
+from engine.exceptions import EngineError, OrganizationNotInTownship
 from engine.masking import MINOR_AGE, id_numbers, is_minor, mask, mask_text  # noqa: F401 - the public API
-from engine.models import AuditEvent, Case, Complaint, ObjectionReceipt, Timer
+from engine.models import AuditEvent, Case, Complaint, ObjectionReceipt, Organization, Timer
 
 DEFAULT_REPLY_LIMIT = {"value": 10, "unit": workdays.WORKING_DAY}
 _RECEIPT_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read out over the phone
@@ -130,7 +130,7 @@ def _pending_notice_timers(now: datetime):
         status=Timer.Status.PENDING,
         due_at__gt=now,
         case__status=Case.Status.RUNNING,
-    ).select_related("case", "case__handling_unit", "case__organization")
+    ).select_related("case", "case__handling_unit", "case__organization", "case__township")
 
 
 def list_notices(*, now: datetime) -> list[Notice]:
@@ -194,6 +194,7 @@ def file_objection(
     return ObjectionReceipt.objects.create(
         number=number,
         case=case,
+        township_id=case.township_id,
         content=content,
         evidence=evidence,
         objector_name=objector_name,
@@ -203,11 +204,10 @@ def file_objection(
     )
 
 
-def _reply_limit() -> Mapping[str, Any]:
-    from processes.models import TownshipSetting
+def _reply_limit(township_id: int) -> Mapping[str, Any]:
+    from engine.townships import setting_value
 
-    setting = TownshipSetting.objects.filter(key="complaint.reply_limit").first()
-    value = setting.value if setting is not None else None
+    value = setting_value("complaint.reply_limit", township_id)
     if (
         isinstance(value, dict)
         and isinstance(value.get("value"), int)
@@ -228,13 +228,28 @@ def file_complaint(
     subject: str,
     content: str,
     case: Case | None = None,
+    township: Organization | None = None,
     complainant_name: str = "",
     complainant_contact: str = "",
     now: datetime,
 ) -> Complaint:
-    """Register a complaint (投诉) or report (举报); the reply is due within the township's limit."""
-    limit = _reply_limit()
+    """Register a complaint (投诉) or report (举报) with the township it concerns: the case's, or
+    the one it was filed to (`township`); the reply is due within that township's limit.
+
+    Raises:
+        OrganizationNotInTownship: no township given (and no case), or a different one than the case's.
+    """
+    if case is not None:
+        if township is not None and township.pk != case.township_id:
+            raise OrganizationNotInTownship(organization=township.code)
+        township_id = case.township_id
+    elif township is not None and township.kind == Organization.Kind.TOWNSHIP:
+        township_id = township.pk
+    else:
+        raise OrganizationNotInTownship(organization=township.code if township is not None else "")
+    limit = _reply_limit(township_id)
     return Complaint.objects.create(
+        township_id=township_id,
         number=_new_number("TS" if kind == Complaint.Kind.COMPLAINT else "JB", now),
         kind=kind,
         subject=subject,
@@ -256,9 +271,12 @@ def reply_complaint(
     Raises:
         ComplaintNotFound, ComplaintClosed.
     """
+    from engine.townships import check_township_member
+
     complaint = Complaint.objects.select_for_update().filter(pk=complaint_id).first()
     if complaint is None:
         raise ComplaintNotFound(complaint_id=complaint_id)
+    check_township_member(actor, complaint.township_id, not_found=ComplaintNotFound(complaint_id=complaint_id))
     if complaint.status != Complaint.Status.REGISTERED:
         raise ComplaintClosed(number=complaint.number)
     complaint.finding, complaint.reply, complaint.handled_by = finding, reply, actor

@@ -127,14 +127,16 @@ def check_start_data(parsed: bpmn.ParsedDefinition, data: Mapping[str, Any]) -> 
 
 def setup_case(case: Case, power: Any, *, now: datetime) -> None:
     """Fill the fields that follow from the power: handling station and deadlines."""
-    from engine.models import Organization
+    from engine.townships import promised_limit, township_power
 
     if power is None:
         return
-    station = Organization.objects.filter(kind=Organization.Kind.STATION, name=power.handling_unit).first()
-    case.handling_unit = station
+    # the station the case's own township names for this power (an id, within that township)
+    entry = township_power(case.township, power)
+    case.handling_unit = entry.handling_station
     # the limits are copied: a later catalog change does not move a running case's deadlines
-    case.promised_limit = {"value": power.promised_limit_value, "unit": power.promised_limit_unit or workdays.WORKING_DAY}
+    value, unit = promised_limit(entry, power)
+    case.promised_limit = {"value": value, "unit": unit or workdays.WORKING_DAY}
     if power.legal_limit_value is not None:
         case.legal_limit = {"value": power.legal_limit_value, "unit": power.legal_limit_unit or workdays.WORKING_DAY}
     set_deadlines(case)

@@ -20,6 +20,7 @@ from engine import selectors, services
 from engine.models import Case, ConflictDeclaration, Organization
 from engine.replay import replay_case
 from engine.rules import org_subtree
+from engine.townships import visible_township_ids
 from processes.selectors import process_id_for_power
 
 
@@ -35,11 +36,12 @@ class CaseFilter(serializers.Serializer):
     started_from = serializers.DateField(required=False, help_text="立案日期不早于")
     started_to = serializers.DateField(required=False, help_text="立案日期不晚于")
 
-    def validate_organization(self, code: str) -> Organization:
-        organization = Organization.objects.filter(code=code).first()
-        if organization is None:
+    def validate_organization(self, code: str) -> list[Organization]:
+        # codes of stations repeat across townships: every match the user can see
+        organizations = list(access.visible_organizations(self.context["user"]).filter(code=code))
+        if not organizations:
             raise serializers.ValidationError(_("组织不存在"))
-        return organization
+        return organizations
 
 
 class StartCaseInput(serializers.Serializer):
@@ -62,12 +64,12 @@ class CaseListView(StaffListView):
     required_positions = {"GET": None, "POST": access.STARTERS}
 
     def get_queryset(self):
-        params = CaseFilter(data=self.request.query_params)
+        params = CaseFilter(data=self.request.query_params, context={"user": self.request.user})
         params.is_valid(raise_exception=True)
         wanted = params.validated_data
         cases = (
             access.visible_cases(self.request.user)
-            .select_related("definition", "organization", "handling_unit", "started_by")
+            .select_related("definition", "organization", "township", "handling_unit", "started_by")
             .defer("workflow_json", "definition__sources")
             .order_by("-started_at", "reference")
         )
@@ -76,7 +78,7 @@ class CaseListView(StaffListView):
         if "status" in wanted:
             cases = cases.filter(status=wanted["status"])
         if "organization" in wanted:
-            subtree = org_subtree(wanted["organization"])
+            subtree = [pk for organization in wanted["organization"] for pk in org_subtree(organization)]
             cases = cases.filter(Q(organization_id__in=subtree) | Q(handling_unit_id__in=subtree))
         if "started_from" in wanted:
             cases = cases.filter(started_at__date__gte=wanted["started_from"])
@@ -173,7 +175,7 @@ class DeclareConflictView(StaffView):
         payload = self.DeclareConflictInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         user = get_user_model().objects.filter(username=payload.validated_data["user"]).first()
-        if user is None:
+        if user is None or case.township_id not in visible_township_ids(user):  # other townships' staff: unknown
             raise ValidationError({"user": [_("用户不存在")]})
         services.declare_conflict(case.pk, user=user, relation=payload.validated_data["relation"],
                                   note=payload.validated_data["note"], actor=request.user, now=self.now)  # fmt: skip

@@ -14,9 +14,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from api import serializers as out
-from api.access import scope_of
+from api.access import scope_of, visible_organizations
 from api.views.base import PublicListView, PublicView, StaffListView, StaffView
-from engine.models import Organization, ProcessDefinition
+from engine.models import ProcessDefinition
 from engine.services import parsed_definition
 from processes.charts import main_file
 from processes.models import Category, Power, Responsibility
@@ -153,7 +153,9 @@ class OrganizationListView(StaffListView):
 
     serializer_class = out.OrganizationSerializer
     pagination_class = None
-    queryset = Organization.objects.select_related("parent").order_by("code")
+
+    def get_queryset(self):
+        return visible_organizations(self.request.user).select_related("parent").order_by("code", "pk")
 
 
 class MeView(StaffView):

@@ -21,7 +21,9 @@ def _sees_identity(user) -> bool:
 
 def _complaints(user):
     visible = access.visible_cases(user).values("pk")
-    return Complaint.objects.filter(Q(case__isnull=True) | Q(case__in=visible)).select_related("case", "handled_by")
+    return Complaint.objects.filter(
+        Q(case__isnull=True) | Q(case__in=visible), township_id__in=access.scope_of(user).township_ids
+    ).select_related("case", "handled_by", "township")
 
 
 class ComplaintFilter(serializers.Serializer):
@@ -97,7 +99,10 @@ class ObjectionListView(StaffListView):
     def get_queryset(self):
         params = CaseQuery(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        receipts = ObjectionReceipt.objects.filter(case__in=access.visible_cases(self.request.user).values("pk"))
+        receipts = ObjectionReceipt.objects.filter(
+            case__in=access.visible_cases(self.request.user).values("pk"),
+            township_id__in=access.scope_of(self.request.user).township_ids,
+        )
         if params.validated_data.get("case"):
             receipts = receipts.filter(case_id=params.validated_data["case"])
         return receipts.select_related("case").order_by("-received_at", "-id")
@@ -113,7 +118,10 @@ class AccountabilityListView(StaffListView):
     def get_queryset(self):
         params = CaseQuery(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        records = AccountabilityRecord.objects.filter(case__in=access.visible_cases(self.request.user).values("pk"))
+        records = AccountabilityRecord.objects.filter(
+            case__in=access.visible_cases(self.request.user).values("pk"),
+            township_id__in=access.scope_of(self.request.user).township_ids,
+        )
         if params.validated_data.get("case"):
             records = records.filter(case_id=params.validated_data["case"])
         return records.select_related("case").order_by("-created_at", "-id")

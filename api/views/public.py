@@ -13,15 +13,23 @@ from api import serializers as out
 from api.throttling import PublicPostThrottle
 from api.views.base import PublicView
 from engine import public
-from engine.models import Case, Complaint
+from engine.models import Case, Complaint, Organization
+
+
+class NoticeQuery(serializers.Serializer):
+    township = serializers.SlugField(required=False, max_length=64, help_text="乡镇编码：只列这个乡的公示")
 
 
 class NoticeListView(PublicView):
-    """公示栏：正在公示期内的案件（身份证号、电话已隐去；未成年人不公示）。"""
+    """公示栏：正在公示期内的案件（身份证号、电话已隐去；未成年人不公示），可按乡镇列出。"""
 
-    @extend_schema(responses=out.NoticeSerializer(many=True))
+    @extend_schema(parameters=[NoticeQuery], responses=out.NoticeSerializer(many=True))
     def get(self, request):
+        params = NoticeQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
         notices = public.list_notices(now=self.now)
+        if "township" in params.validated_data:
+            notices = [n for n in notices if n.case.township.code == params.validated_data["township"]]
         return Response(out.NoticeSerializer(notices, many=True, context=self.context()).data)
 
 
@@ -96,6 +104,10 @@ class FileComplaintView(PublicView):
         kind = serializers.ChoiceField(choices=Complaint.Kind.choices, default=Complaint.Kind.COMPLAINT)
         subject = serializers.CharField(max_length=200, help_text="被投诉（举报）的人员、站所或事项")
         content = serializers.CharField(max_length=4000)
+        township = serializers.SlugField(
+            max_length=64, required=False, default="", allow_blank=True,
+            help_text="投诉（举报）所向乡镇的编码；未填相关案件编号时必填",
+        )  # fmt: skip
         case_reference = serializers.CharField(
             max_length=40, required=False, default="", allow_blank=True, help_text="相关案件编号（可选）"
         )
@@ -110,6 +122,22 @@ class FileComplaintView(PublicView):
                 raise serializers.ValidationError(_("案件编号不存在"))
             return case
 
+        def validate_township(self, code: str) -> Organization | None:
+            if not code:
+                return None
+            township = Organization.objects.filter(code=code, kind=Organization.Kind.TOWNSHIP).first()
+            if township is None:
+                raise serializers.ValidationError(_("乡镇不存在"))
+            return township
+
+        def validate(self, attrs):
+            case, township = attrs.get("case_reference"), attrs.get("township")
+            if case is None and township is None:
+                raise serializers.ValidationError({"township": [_("请填写投诉（举报）所向的乡镇")]})
+            if case is not None and township is not None and case.township_id != township.pk:
+                raise serializers.ValidationError({"case_reference": [_("案件编号不存在")]})
+            return attrs
+
     @extend_schema(request=FileComplaintInputSerializer, responses={201: ComplaintReceiptOut})
     def post(self, request):
         payload = self.FileComplaintInputSerializer(data=request.data)
@@ -120,6 +148,7 @@ class FileComplaintView(PublicView):
             subject=data["subject"],
             content=data["content"],
             case=data["case_reference"],
+            township=data["township"],
             complainant_name=data["name"],
             complainant_contact=data["contact"],
             now=self.now,

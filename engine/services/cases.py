@@ -29,6 +29,12 @@ from engine.services._case_io import (
     _work_items,
 )
 from engine.services.definitions import current_definition, parsed_definition
+from engine.townships import check_township_member, township_of, visible_township_ids
+
+
+def _check_sees(case: Case, actor: AbstractBaseUser | None) -> None:
+    """A user of another township never reaches a case: for him it does not exist."""
+    check_township_member(actor, case.township_id, not_found=exc.CaseNotFound(case_id=case.pk))
 
 
 def _new_reference(power_code: str, process_id: str, now: datetime) -> str:
@@ -50,9 +56,12 @@ def start_case(
     promised/legal limits of a process that is not on the power list (powers bring their own).
 
     Raises:
+        OrganizationNotInTownship, OrganizationNotFound (the actor holds no post in its township),
         DefinitionNotFound, PowerNotListed, ProcessError.
     """
     bpmn.check_data_size(data or {})
+    township = township_of(organization)  # OrganizationNotInTownship
+    check_township_member(actor, township.pk, not_found=exc.OrganizationNotFound(organization=organization.code))
     definition = current_definition(process_id)
     power = rules.check_can_start(definition=definition, power_code=power_code, actor=actor, organization=organization)
     parsed = parsed_definition(definition)
@@ -61,7 +70,7 @@ def start_case(
     state = steps.start(parsed, data=start_data, at=now)
     case = Case(
         reference=_new_reference(power_code, process_id, now), definition=definition, power_code=power_code,
-        organization=organization, started_by=actor, started_at=now, updated_at=now,
+        organization=organization, township=township, started_by=actor, started_at=now, updated_at=now,
         applicant_user=applicant_user, agent_user=agent_user,
     )  # fmt: skip
     rules.setup_case(case, power, now=now)
@@ -91,6 +100,7 @@ class _Step:
 
 def _task_step(case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser, now: datetime, action: str) -> _Step:
     case = _locked_case(case_id)
+    _check_sees(case, actor)
     items = _work_items(case)
     state = _load_state(case, items)
     task_uuid = _as_uuid(task_id)
@@ -172,6 +182,7 @@ def send_message(
     """
     bpmn.check_data_size(data)
     case = _locked_case(case_id)
+    _check_sees(case, actor)
     items = _work_items(case)
     state = _load_state(case, items)
     if name == OBJECTION_MESSAGE and not any(t.bpmn_id == NOTICE_TIMER_ID for t in bpmn.pending_timers(state.workflow)):
@@ -195,6 +206,9 @@ def declare_conflict(
     if relation not in ConflictDeclaration.Relation.values:
         raise exc.InvalidTaskData(fields={"relation": [_("未知的利害关系“%(relation)s”") % {"relation": relation}]})
     case = _locked_case(case_id)
+    _check_sees(case, actor)
+    if case.township_id not in visible_township_ids(user) or user.pk is None:
+        raise exc.InvalidTaskData(fields={"user": ["not staff of the case's township"]})
     if case.conflicts.filter(user=user).exists():
         raise exc.InvalidTaskData(fields={"user": [_("该人员已申报过利害关系")]})
     items = _work_items(case)
@@ -216,6 +230,7 @@ def cancel_case(case_id: UUID | str, *, actor: AbstractBaseUser, reason: str, no
     if not isinstance(reason, str) or not reason.strip():
         raise exc.ReasonRequired()
     case = _locked_case(case_id)
+    _check_sees(case, actor)
     rules.check_can_cancel(case=case, actor=actor)
     items = _work_items(case)
     state = _load_state(case, items)

@@ -99,7 +99,7 @@ def _escalate(case: Case, item: WorkItem, *, level: int, now: datetime, items: l
     station_heads = rules.holders_of("station_head", case, station_only=True)
     notified = {1: handler, 2: station_heads, 3: rules.holders_of("discipline_inspector", case)}[level]
     record = AccountabilityRecord.objects.create(
-        case=case, kind=AccountabilityRecord.Kind.LONG_DELAY if level == ESCALATION_LEVELS else AccountabilityRecord.Kind.OVERDUE,
+        case=case, township_id=case.township_id, kind=AccountabilityRecord.Kind.LONG_DELAY if level == ESCALATION_LEVELS else AccountabilityRecord.Kind.OVERDUE,
         level=level, bpmn_id=item.bpmn_id, task_name=item.name, responsibility_code=rules.responsibility_for(case),
         handler_name="、".join(handler), station_head_name="、".join(station_heads), notified=notified,
         due_at=item.due_at, created_at=now,

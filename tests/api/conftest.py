@@ -5,7 +5,7 @@ top of it, so tests never see each other's writes."""
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
@@ -39,6 +39,8 @@ class Demo:
     users: dict[str, Any]
     cases: dict[str, Case]
     complaint: Complaint
+    # the second township of the county (same station codes), its cases by their key without prefix
+    other_cases: dict[str, Case] = field(default_factory=dict)
 
     def client(self, username: str | None = None) -> APIClient:
         client = APIClient()
@@ -53,11 +55,13 @@ def load_demo() -> Demo:
     call_command("load_catalog", stdout=io.StringIO())
     call_command("seed_demo", allow_production=True, stdout=io.StringIO())  # tests run with DEBUG off
     users = {u.username: u for u in get_user_model().objects.all()}
-    cases = {
+    seeds = {
         e.payload["data"]["demo_seed"]: e.case
         for e in AuditEvent.objects.filter(kind=AuditEvent.Kind.CASE_STARTED).select_related("case")
     }
-    return Demo(users=users, cases=cases, complaint=Complaint.objects.get())
+    cases = {key: case for key, case in seeds.items() if "/" not in key}
+    other = {key.split("/", 1)[1]: case for key, case in seeds.items() if "/" in key}
+    return Demo(users=users, cases=cases, complaint=Complaint.objects.get(township__code="township"), other_cases=other)
 
 
 @pytest.fixture(scope="module")

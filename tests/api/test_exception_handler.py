@@ -138,7 +138,7 @@ def test_an_unacceptable_response_type_is_reported(anon):
 
 @override_settings(PUBLIC_POST_THROTTLE_RATE="2/hour")
 def test_too_many_public_posts_are_throttled_and_the_last_writes_nothing(demo, anon):
-    body = {"kind": "complaint", "subject": "民政所", "content": "态度生硬"}
+    body = {"kind": "complaint", "subject": "民政所", "content": "态度生硬", "township": "township"}
     assert [anon.post("/api/public/complaints/", body, format="json").status_code for _ in range(2)] == [
         201,
         201,

@@ -52,7 +52,7 @@ def test_is_minor(data, minor):
 
 
 def test_notice_board_lists_cases_in_their_notice_period_with_ids_and_phones_masked(demo, anon):
-    response = anon.get("/api/public/notices/")
+    response = anon.get("/api/public/notices/?township=township")
     assert response.status_code == 200
     [notice] = response.json()
     assert notice["reference"] == demo.cases["notice_period"].reference
@@ -64,6 +64,8 @@ def test_notice_board_lists_cases_in_their_notice_period_with_ids_and_phones_mas
         "reference",
         "power_code",
         "power_name",
+        "township",
+        "township_name",
         "handling_unit",
         "applicant",
         "title",

@@ -20,7 +20,8 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from engine import clock, public, services
-from engine.models import Assignment, AuditEvent, Case, Complaint, Organization, WorkItem
+from engine.models import Assignment, AuditEvent, Case, Complaint, Organization, TownshipSettingValue, WorkItem
+from engine.townships import derive_township_list
 from processes.models import Position, Power, TownshipSetting
 
 # ------------------------------------------------------------------------------------------
@@ -28,6 +29,11 @@ from processes.models import Position, Power, TownshipSetting
 # ------------------------------------------------------------------------------------------
 
 TOWNSHIP_CODE, COUNTY_CODE = "township", "county"
+# a second township of the same county, with the same station and village codes, shows that
+# townships are tenants: its staff (user names prefixed "b_") and cases are invisible to the first
+SECOND_TOWNSHIP, SECOND_NAME, SECOND_PREFIX = "township-b", "东岭乡", "b_"
+SECOND_SCENARIOS = ("mid_review", "notice_period", "overdue")
+COUNTY_INSPECTOR = ("county_inspector", "严县纪检", "discipline_inspector")  # sees every township
 VILLAGES = [("village-dong", "东村"), ("village-xi", "西村"), ("village-nan", "南村")]
 STATIONS = "stations"  # marker: every station of the township
 COMMITTEE = ["chief", "deputy", "committee_member_1", "committee_member_2", "committee_member_3"]
@@ -92,6 +98,10 @@ class Answers:
     stances: list[dict[str, Any]] = field(default_factory=list)
     attendance: dict[str, Any] = field(default_factory=dict)
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    prefix: str = ""  # of the township's user names
+
+    def u(self, username: str) -> str:
+        return self.prefix + username
 
     def day(self, days: int = 0) -> str:
         return timezone.localtime(self.now + timedelta(days=days)).date().isoformat()
@@ -105,7 +115,7 @@ class Answers:
         return data
 
     def _base(self, form: str) -> dict[str, Any]:
-        members = list(COMMITTEE)
+        members = [self.u(m) for m in COMMITTEE]
         everyone = self.stances
         counts = {k: len([s for s in everyone if s["stance"] == k]) for k in ("agree", "disagree", "defer", "abstain")}
         table: dict[str, Callable[[], dict[str, Any]]] = {
@@ -128,7 +138,7 @@ class Answers:
                 "complaint_phone": "12345",
             },
             "investigation_household": lambda: {
-                "investigators": ["handler", "station_head"],
+                "investigators": [self.u("handler"), self.u("station_head")],
                 "investigated_at": self.day(),
                 "household_members": 3,
                 "household_income_monthly": 320.5,
@@ -147,7 +157,7 @@ class Answers:
                 "village_agree_count": 24,
                 "village_disagree_count": 1,
                 "village_abstain_count": 1,
-                "village_supervisor": "handler",
+                "village_supervisor": self.u("handler"),
                 "village_signature_ref": "QZ-2026-001",
                 "village_opinion": "同意",
             },
@@ -170,12 +180,12 @@ class Answers:
                 "meeting_kind": "党政联席会议",
                 "meeting_time": self.at(),
                 "place": "乡政府三楼会议室",
-                "recorder": "recorder",
+                "recorder": self.u("recorder"),
                 "topic": "研究审议事项",
                 "matter_type": "ordinary",
                 "attendees": members,
                 "absentees": [],
-                "nonvoting_attendees": ["handler"],
+                "nonvoting_attendees": [self.u("handler")],
                 "recused": [],
             },
             "member_stance": lambda: {"stance": "agree"},
@@ -184,11 +194,11 @@ class Answers:
                 "minutes": {
                     "meeting_time": self.attendance.get("meeting_time", self.at()),
                     "place": "乡政府三楼会议室",
-                    "host": "chief",
+                    "host": self.u("chief"),
                     "present": members,
                     "absent": [],
-                    "nonvoting": ["handler"],
-                    "recorder": "recorder",
+                    "nonvoting": [self.u("handler")],
+                    "recorder": self.u("recorder"),
                     "topic": "研究审议事项",
                     "matters": "经办站所汇报调查、审核情况，与会人员逐一发表意见",
                     "member_opinions": [
@@ -310,12 +320,13 @@ class Driver:
         if item.bpmn_id == "meeting_attendance":
             self.answers.stances, self.answers.attendance = [], data
         self.case = services.complete_task(
-            self.case.pk, task_id=item.task_id, actor=self.users[task_user(item)], data=data, now=self.tick()
+            self.case.pk, task_id=item.task_id, actor=self.users[task_user(item).removeprefix(self.answers.prefix)],
+            data=data, now=self.tick(),
         )
         if item.form == "member_stance":
             self.answers.stances.append({"member": item.member, **data})
         if item.form == "chief_stance":
-            self.answers.stances.append({"member": "chief", "stance": data["chief_stance"]})
+            self.answers.stances.append({"member": self.answers.u("chief"), "stance": data["chief_stance"]})
         return item
 
     def run_until(self, done: Callable[[Driver], bool], limit: int = 200) -> Case:
@@ -369,50 +380,80 @@ class Command(BaseCommand):
             raise CommandError("请先运行 manage.py load_catalog（载入权力清单和流程）")
         now = clock.now()
         with transaction.atomic():
-            township = self._organizations()
+            county, township = self._organizations()
             users = self._users(township)
+            second = self._township(county, SECOND_TOWNSHIP, SECOND_NAME)
+            second_users = self._users(second, prefix=SECOND_PREFIX)
+            self._county_inspector(county)
         made = self._cases(users, township, now)
-        self._complaint(now)
+        made += self._cases(second_users, second, now, prefix=SECOND_TOWNSHIP + "/", only=SECOND_SCENARIOS)
+        self._complaint(now, "mid_review")
+        self._complaint(now, SECOND_TOWNSHIP + "/mid_review")
         self._print(users, made)
 
     # -- organizations and users -----------------------------------------------------------
 
-    def _organizations(self) -> Organization:
+    def _organizations(self) -> tuple[Organization, Organization]:
         name = TownshipSetting.objects.filter(key="township_name").values_list("value", flat=True).first() or "示范乡"
         county, _ = Organization.objects.get_or_create(
             code=COUNTY_CODE, defaults={"name": "示范县", "kind": Organization.Kind.COUNTY}
         )
+        return county, self._township(county, TOWNSHIP_CODE, name)
+
+    def _township(self, county: Organization, code: str, name: str) -> Organization:
+        """A township with one station per handling unit (codes station-01… in every township),
+        the villages, and its own list derived from the county's (handling stations by id)."""
         township, _ = Organization.objects.get_or_create(
-            code=TOWNSHIP_CODE, defaults={"name": name, "kind": Organization.Kind.TOWNSHIP, "parent": county}
+            code=code, defaults={"name": name, "kind": Organization.Kind.TOWNSHIP, "parent": county}
         )
         units = list(dict.fromkeys(Power.objects.active().order_by("sequence").values_list("handling_unit", flat=True)))
         for unit in units:
             if not Organization.objects.filter(kind=Organization.Kind.STATION, name=unit, parent=township).exists():
-                number = Organization.objects.filter(code__startswith="station-").count() + 1
-                while Organization.objects.filter(code=f"station-{number:02d}").exists():
+                number = Organization.objects.filter(code__startswith="station-", parent=township).count() + 1
+                while Organization.objects.filter(code=f"station-{number:02d}", parent=township).exists():
                     number += 1
                 Organization.objects.create(
                     code=f"station-{number:02d}", name=unit, kind=Organization.Kind.STATION, parent=township
                 )
-        for code, village in VILLAGES:
+        for village_code, village in VILLAGES:
             Organization.objects.get_or_create(
-                code=code, defaults={"name": village, "kind": Organization.Kind.VILLAGE, "parent": township}
+                code=village_code, parent=township, defaults={"name": village, "kind": Organization.Kind.VILLAGE}
             )
+        if code != TOWNSHIP_CODE:
+            setting = TownshipSetting.objects.filter(key="township_name").first()
+            if setting is not None:
+                TownshipSettingValue.objects.get_or_create(township=township, setting=setting, defaults={"value": name})
+        derive_township_list(township)
         return township
 
-    def _users(self, township: Organization) -> dict[str, Any]:
-        User = get_user_model()
+    def _county_inspector(self, county: Organization) -> None:
+        username, full_name, position = COUNTY_INSPECTOR
+        user = self._user(username, full_name)
+        if not Assignment.objects.filter(user=user, position__code=position, organization=county).exists():
+            services.assign_position(user=user, position_code=position, organization=county)
+
+    def _user(self, username: str, full_name: str) -> Any:
+        user, _ = get_user_model().objects.get_or_create(username=username)
+        user.first_name, user.last_name = full_name, ""  # Chinese names: family name first, no space
+        user.set_password(demo_password(username))
+        user.save()
+        Token.objects.filter(user=user).exclude(key=demo_token(username)).delete()
+        Token.objects.update_or_create(user=user, key=demo_token(username), defaults={"created": timezone.now()})
+        return user
+
+    def _users(self, township: Organization, *, prefix: str = "") -> dict[str, Any]:
+        """The township's staff, by their user name without the township's prefix."""
         stations = list(Organization.objects.filter(kind=Organization.Kind.STATION, parent=township))
         users = {}
         for username, full_name, posts in USERS:
-            user, _ = User.objects.get_or_create(username=username)
-            user.first_name, user.last_name = full_name, ""  # Chinese names: family name first, no space
-            user.set_password(demo_password(username))
-            user.save()
-            Token.objects.filter(user=user).exclude(key=demo_token(username)).delete()
-            Token.objects.update_or_create(user=user, key=demo_token(username), defaults={"created": timezone.now()})
+            user = self._user(prefix + username, full_name)
             for position, where, areas in posts:
-                targets = stations if where == STATIONS else [Organization.objects.get(code=where)]
+                if where == STATIONS:
+                    targets = stations
+                elif where == TOWNSHIP_CODE:
+                    targets = [township]
+                else:
+                    targets = [Organization.objects.get(code=where, parent=township)]
                 for organization in targets:
                     if not Assignment.objects.filter(
                         user=user, position__code=position, organization=organization
@@ -425,9 +466,14 @@ class Command(BaseCommand):
 
     # -- cases -----------------------------------------------------------------------------
 
-    def _cases(self, users: dict[str, Any], township: Organization, now: datetime) -> list[tuple[str, Case]]:
+    def _cases(
+        self, users: dict[str, Any], township: Organization, now: datetime, *, prefix: str = "",
+        only: tuple[str, ...] | None = None,
+    ) -> list[tuple[str, Case]]:  # fmt: skip
         made = []
-        for key, label, build in self._scenarios(users, township, now):
+        for key, label, build in self._scenarios(users, township, now, prefix):
+            if only is not None and key.removeprefix(prefix) not in only:
+                continue
             existing = AuditEvent.objects.filter(
                 kind=AuditEvent.Kind.CASE_STARTED, payload__data__demo_seed=key
             ).first()
@@ -438,16 +484,18 @@ class Command(BaseCommand):
                 made.append((label, build()))
         return made
 
-    def _scenarios(self, users, township, now):
+    def _scenarios(self, users, township, now, prefix=""):
+        users_prefix = users["chief"].username.removesuffix("chief")
         def driver(applicant: str, days_ago: float, **kw) -> Driver:
-            return Driver(users, Answers(now=now - timedelta(days=days_ago), applicant=applicant, **kw))
+            answers = Answers(now=now - timedelta(days=days_ago), applicant=applicant, prefix=users_prefix, **kw)
+            return Driver(users, answers)
 
         def just_started() -> Case:
-            return driver("钱六", 0).start("XK-01", township=township, data={"demo_seed": "just_started"})
+            return driver("钱六", 0).start("XK-01", township=township, data={"demo_seed": prefix + "just_started"})
 
         def mid_review() -> Case:
             d = driver("孙七", 3)
-            d.start("JF-01", township=township, data={"demo_seed": "mid_review"})
+            d.start("JF-01", township=township, data={"demo_seed": prefix + "mid_review"})
             return d.run_until(at_task("station_head_review"))
 
         def notice_period() -> Case:
@@ -456,7 +504,7 @@ class Command(BaseCommand):
             d.start(
                 "JF-01",
                 township=township,
-                data={"demo_seed": "notice_period", "applicant_id_number": "140121198001011234"},
+                data={"demo_seed": prefix + "notice_period", "applicant_id_number": "140121198001011234"},
             )
             return d.run_until(after_task("post_notice"))
 
@@ -465,40 +513,40 @@ class Command(BaseCommand):
             d.start(
                 "JF-02",
                 township=township,
-                data={"demo_seed": "minor_notice", "applicant_birth_date": "2012-05-01"},
+                data={"demo_seed": prefix + "minor_notice", "applicant_birth_date": "2012-05-01"},
             )
             return d.run_until(after_task("post_notice"))
 
         def completed() -> Case:
             d = driver("赵八", 2)
-            d.start("QR-03", township=township, data={"demo_seed": "completed"})
+            d.start("QR-03", township=township, data={"demo_seed": prefix + "completed"})
             return d.run_until(finished)
 
         def overdue() -> Case:
             # nobody registered this application for 20 days: overdue, escalated up to the inspector
             d = driver("周九", 20)
-            case = d.start("JF-08", township=township, data={"demo_seed": "overdue"})
+            case = d.start("JF-08", township=township, data={"demo_seed": prefix + "overdue"})
             services.escalate_case(case.pk, now=now)
             return Case.objects.get(pk=case.pk)
 
         def cancelled() -> Case:
             d = driver("吴十", 1)
-            case = d.start("QT-02", township=township, data={"demo_seed": "cancelled"})
+            case = d.start("QT-02", township=township, data={"demo_seed": prefix + "cancelled"})
             return services.cancel_case(case.pk, actor=users["chief"], reason="申请人书面撤回申请", now=d.tick())
 
         return [
-            ("just_started", "刚立案（宅基地审批）", just_started),
-            ("mid_review", "审核中（低保，待站所负责人审核）", mid_review),
-            ("notice_period", "公示期内（低保初审公示）", notice_period),
-            ("minor_notice", "公示期内，未成年人不上公示栏（特困供养）", minor_notice),
-            ("completed", "已办结（独生子女父母光荣证）", completed),
-            ("overdue", "超时未办（高龄津贴，已督办到纪检委员）", overdue),
-            ("cancelled", "已撤销（民间纠纷调解）", cancelled),
+            (prefix + "just_started", "刚立案（宅基地审批）", just_started),
+            (prefix + "mid_review", "审核中（低保，待站所负责人审核）", mid_review),
+            (prefix + "notice_period", "公示期内（低保初审公示）", notice_period),
+            (prefix + "minor_notice", "公示期内，未成年人不上公示栏（特困供养）", minor_notice),
+            (prefix + "completed", "已办结（独生子女父母光荣证）", completed),
+            (prefix + "overdue", "超时未办（高龄津贴，已督办到纪检委员）", overdue),
+            (prefix + "cancelled", "已撤销（民间纠纷调解）", cancelled),
         ]
 
-    def _complaint(self, now: datetime) -> None:
+    def _complaint(self, now: datetime, seed: str) -> None:
         """One complaint about the case under review (once)."""
-        case = AuditEvent.objects.get(kind=AuditEvent.Kind.CASE_STARTED, payload__data__demo_seed="mid_review").case
+        case = AuditEvent.objects.get(kind=AuditEvent.Kind.CASE_STARTED, payload__data__demo_seed=seed).case
         if not Complaint.objects.filter(case=case).exists():
             public.file_complaint(
                 kind=Complaint.Kind.COMPLAINT,
@@ -514,6 +562,12 @@ class Command(BaseCommand):
         self.stdout.write("演示用户（用户名 / 姓名 / 密码 / 令牌）：")
         for username, full_name, _posts in USERS:
             self.stdout.write(f"  {username:<22} {full_name:<6} {demo_password(username):<32} {demo_token(username)}")
+        username, full_name, _position = COUNTY_INSPECTOR
+        self.stdout.write(f"  {username:<22} {full_name:<6} {demo_password(username):<32} {demo_token(username)}")
+        self.stdout.write(
+            f"第二个乡（{SECOND_NAME}，编码 {SECOND_TOWNSHIP}）的用户名加前缀 {SECOND_PREFIX}，"
+            f"如 {SECOND_PREFIX}window_clerk（令牌 {demo_token(SECOND_PREFIX + 'window_clerk')}）"
+        )
         self.stdout.write("演示案件：")
         for label, case in made:
             case = Case.objects.get(pk=case.pk)
