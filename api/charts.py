@@ -7,14 +7,17 @@ risk points, kind, paper, format). A case's chart comes from `processes.charts.c
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
-from engine.models import Case
+from diagrams import PowerSheet
+from engine.models import Case, Organization
 from engine.services import current_definition
+from engine.townships import power_as_township_runs_it
 from processes.charts import POSTER, RISK, case_chart, power_charts
 from processes.models import Power
 
@@ -22,7 +25,9 @@ CACHE_SECONDS = 24 * 3600
 CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"}
 
 
-def render_poster(power: Power, *, kind: str, fmt: str, paper: str, public_base: str) -> bytes:
+def render_poster(
+    power: Power, *, kind: str, fmt: str, paper: str, public_base: str, township: Organization | None = None
+) -> bytes:
     """The flow poster (`kind="flow"`) or risk map (`kind="risk"`) of a power on the current list,
     drawn by `processes.charts` (the same charts as `manage.py render_flowcharts`).
 
@@ -33,6 +38,8 @@ def render_poster(power: Power, *, kind: str, fmt: str, paper: str, public_base:
     """
     definition = current_definition(power.process_id)
     charts = power_charts(power, public_base=public_base)
+    if township is not None:  # the township's own name, station, limit, fee and phones
+        charts = dataclasses.replace(charts, sheet=_township_sheet(charts.sheet, power, township))
     if kind == "risk" and not charts.risks:
         raise NotFound(_("该权力没有廉政风险点，无风险防控图"))
     fingerprint = repr((definition.sha256, charts.sheet, charts.risks, kind, fmt, paper))
@@ -43,6 +50,23 @@ def render_poster(power: Power, *, kind: str, fmt: str, paper: str, public_base:
     content = charts.build(RISK if kind == "risk" else POSTER, paper=paper).render(fmt)
     cache.set(key, content, CACHE_SECONDS)
     return content
+
+
+def limit_text(value: int | None, unit: str, note: str) -> str:
+    if value is None:
+        return note or "无统一时限"
+    return "即时办结" if value == 0 else f"{value}{'个工作日' if unit == 'working_day' else '日'}"
+
+
+def _township_sheet(sheet: PowerSheet, power: Power, township: Organization) -> PowerSheet:
+    values = power_as_township_runs_it(power, township)
+    return dataclasses.replace(
+        sheet, township=values["township_name"], handling_unit=values["handling_unit"],
+        promised_limit=limit_text(values["promised_limit_value"], values["promised_limit_unit"],
+                                  power.promised_limit_note),
+        fee=values["fee_basis"] or "不收费", supervision_phone=values["supervision_phone"],
+        complaint_phone=values["complaint_phone"], public_url=f"{sheet.public_url}?township={township.code}",
+    )  # fmt: skip
 
 
 def render_case_chart(case: Case, *, expand: bool, step: int | None = None) -> bytes:

@@ -68,14 +68,17 @@ def check_township_member(user: AbstractBaseUser | None, township_id: int, *, no
 # ------------------------------------------------------------------------------------------
 
 
-def township_power(township: Organization, power: Any) -> TownshipPower:
-    """The township's entry for a power, derived from the template on first use."""
+def township_power(township: Organization, power: Any, *, save: bool = True) -> TownshipPower:
+    """The township's entry for a power, derived from the template on first use (and kept, unless
+    `save` is False: reads for the public never write)."""
     entry = TownshipPower.objects.filter(township=township, power=power).select_related("handling_station").first()
     if entry is not None:
         return entry
     station = Organization.objects.filter(
         parent=township, kind=Organization.Kind.STATION, name=power.handling_unit
     ).order_by("pk").first()
+    if not save:
+        return TownshipPower(township=township, power=power, handling_station=station)
     entry, _ = TownshipPower.objects.get_or_create(township=township, power=power,
                                                    defaults={"handling_station": station})  # fmt: skip
     return entry
@@ -108,3 +111,27 @@ def setting_value(key: str, township: Organization | int | None, default: Any = 
             return own.value
     template = TownshipSetting.objects.filter(key=key).first()
     return template.value if template is not None else default
+
+
+def township_name(township: Organization) -> str:
+    """The township's name as printed on its posters and pages: its own setting, else its row."""
+    own = TownshipSettingValue.objects.filter(township=township, setting_id="township_name").first()
+    return str(own.value) if own is not None else township.name
+
+
+def power_as_township_runs_it(power: Any, township: Organization) -> dict[str, Any]:
+    """The values of a power that a township may set, as that township has them (the template's
+    where it set nothing): handling unit (its station's name), promised limit, fee, phones."""
+    entry = township_power(township, power, save=False)
+    value, unit = promised_limit(entry, power)
+    phone_key = power.supervision_phone_setting_id
+    return {
+        "township": township.code,
+        "township_name": township_name(township),
+        "handling_unit": entry.handling_station.name if entry.handling_station else power.handling_unit,
+        "promised_limit_value": value,
+        "promised_limit_unit": unit,
+        "fee_basis": entry.fee_basis or power.fee_basis,
+        "supervision_phone": entry.supervision_phone or str(setting_value(phone_key, township, "")),
+        "complaint_phone": str(setting_value("complaint_phone", township, "")),
+    }

@@ -16,7 +16,8 @@ from rest_framework.response import Response
 from api import serializers as out
 from api.access import scope_of, visible_organizations
 from api.views.base import PublicListView, PublicView, StaffListView, StaffView
-from engine.models import ProcessDefinition
+from engine.models import Organization, ProcessDefinition
+from engine.townships import power_as_township_runs_it
 from engine.services import parsed_definition
 from processes.charts import main_file
 from processes.models import Category, Power, Responsibility
@@ -30,7 +31,32 @@ class CategoryListView(PublicListView):
     queryset = Category.objects.order_by("order", "code")
 
 
-class PowerFilter(serializers.Serializer):
+class TownshipQuery(serializers.Serializer):
+    township = serializers.SlugField(
+        required=False, max_length=64, help_text="乡镇编码：按该乡的清单显示（承办站所、承诺时限、收费、电话）"
+    )
+
+    def validate_township(self, code: str) -> Organization:
+        township = Organization.objects.filter(code=code, kind=Organization.Kind.TOWNSHIP).first()
+        if township is None:
+            raise serializers.ValidationError(_("乡镇不存在"))
+        return township
+
+
+def as_township(data: dict, power: Power, township: Organization | None) -> dict:
+    """A power's public data as one township runs it (its own values over the county template)."""
+    if township is None:
+        return data
+    values = power_as_township_runs_it(power, township)
+    data.update({k: values[k] for k in ("township", "township_name", "handling_unit", "fee_basis") if k in values})
+    data["promised_limit"] = {**data["promised_limit"], "value": values["promised_limit_value"],
+                              "unit": values["promised_limit_unit"]}  # fmt: skip
+    if "supervision_phone" in data:
+        data["supervision_phone"] = values["supervision_phone"]
+    return data
+
+
+class PowerFilter(TownshipQuery):
     category = serializers.SlugField(required=False, max_length=8, help_text="类别编码，如 JF")
     q = serializers.CharField(required=False, max_length=100, help_text="名称或编码包含的文字")
 
@@ -50,21 +76,35 @@ class PowerListView(PublicListView):
         if params.validated_data.get("q"):
             text = params.validated_data["q"]
             powers = powers.filter(Q(name__icontains=text) | Q(code__icontains=text))
+        self.township = params.validated_data.get("township")
         return powers
+
+    def list(self, request, *args, **kwargs):
+        response = super().list(request, *args, **kwargs)
+        if self.township is not None:
+            rows = response.data["results"]
+            powers = Power.objects.select_related("supervision_phone_setting").in_bulk([r["code"] for r in rows],
+                                                                                       field_name="code")  # fmt: skip
+            for row in rows:
+                as_township(row, powers[row["code"]], self.township)
+        return response
 
 
 class PowerDetailView(PublicView):
     """一项权力：实施依据、时限、廉政风险点、对应责任事项（无需登录）。"""
 
-    @extend_schema(responses=out.PowerDetailSerializer)
+    @extend_schema(parameters=[TownshipQuery], responses=out.PowerDetailSerializer)
     def get(self, request, code: str):
+        params = TownshipQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
         query = (
             Power.objects.active()
             .select_related("category", "supervision_phone_setting")
             .prefetch_related("legal_bases", "risk_points__responsible", "risk_points__supervisor", "responsibilities")
         )
         power = get_object_or_404(query, code__iexact=code)
-        return Response(out.PowerDetailSerializer(power, context=self.context()).data)
+        data = out.PowerDetailSerializer(power, context=self.context()).data
+        return Response(as_township(data, power, params.validated_data.get("township")))
 
 
 class ResponsibilityListView(PublicListView):

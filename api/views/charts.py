@@ -14,12 +14,13 @@ from rest_framework.renderers import JSONRenderer
 from api import access, charts
 from api.renderers import PDFRenderer, PNGRenderer, SVGRenderer
 from api.views.base import PublicView, StaffView
+from api.views.catalog import TownshipQuery
 from processes.models import Power
 
 BINARY = OpenApiResponse(OpenApiTypes.BINARY)
 
 
-class PosterQuery(serializers.Serializer):
+class PosterQuery(TownshipQuery):
     paper = serializers.ChoiceField(choices=["A3", "A4"], default="A3", help_text="纸张（竖版）")
 
 
@@ -45,6 +46,7 @@ class _PosterView(PublicView):
             fmt=fmt,
             paper=params.validated_data["paper"],
             public_base=request.build_absolute_uri("/"),
+            township=params.validated_data.get("township"),
         )
         return _file(content, fmt, f"{power.code}-{self.kind}-{params.validated_data['paper']}.{fmt}")
 
