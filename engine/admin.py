@@ -14,6 +14,8 @@ from engine.models import (
     ConflictDeclaration,
     Organization,
     ProcessDefinition,
+    TownshipPower,
+    TownshipSettingValue,
     WorkItem,
 )
 
@@ -21,7 +23,7 @@ from engine.models import (
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
     list_display = ("code", "name", "kind", "parent")
-    list_filter = ("kind",)
+    list_filter = ("kind", "parent")
     search_fields = ("code", "name")
 
 
@@ -66,8 +68,9 @@ class ProcessDefinitionAdmin(ReadOnlyAdmin):
 
 @admin.register(Case)
 class CaseAdmin(ReadOnlyAdmin):
-    list_display = ("reference", "power_code", "status", "organization", "started_at", "due_at", "separate_filing")
-    list_filter = ("status", "separate_filing", "organization")
+    list_display = ("reference", "power_code", "status", "township", "organization", "started_at", "due_at",
+                    "separate_filing")  # fmt: skip
+    list_filter = ("status", "separate_filing", "township")
     search_fields = ("reference", "power_code")
     exclude = ("workflow_json",)
 
@@ -95,6 +98,23 @@ class AccountabilityRecordAdmin(ReadOnlyAdmin):
     list_display = ("case", "kind", "level", "task_name", "handler_name", "station_head_name", "created_at")
     list_filter = ("kind", "level")
 
+
+@admin.register(TownshipPower)
+class TownshipPowerAdmin(admin.ModelAdmin):
+    """A township's own values for a power of the county list (empty: the template's)."""
+
+    list_display = ("township", "power", "handling_station", "promised_limit_value", "fee_basis", "supervision_phone")
+    list_filter = ("township",)
+    search_fields = ("power__code", "power__name")
+
+    def get_readonly_fields(self, request, obj=None):
+        return ("township", "power") if obj is not None else ()
+
+
+@admin.register(TownshipSettingValue)
+class TownshipSettingValueAdmin(admin.ModelAdmin):
+    list_display = ("township", "setting", "value")
+    list_filter = ("township",)
 
 
 def warn_missing_holiday_notice(request) -> None:

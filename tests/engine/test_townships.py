@@ -232,3 +232,16 @@ def test_county_inspectors_see_every_township_of_the_county_and_others_only_thei
     assert visible_township_ids(inspector) == {two["a"].pk, two["b"].pk}
     assert visible_township_ids(clerk) == set()
     assert visible_township_ids(two["people"]["a_discipline_inspector"]) == {two["a"].pk}
+
+
+def test_a_township_edits_its_own_values_in_the_admin_but_never_another_townships_station(two, admin_client):
+    derive_township_list(two["a"])
+    entry = TownshipPower.objects.get(township=two["a"], power__code="JF-01")
+    form = {"handling_station": two["b_station"].pk, "promised_limit_value": "", "promised_limit_unit": "",
+            "fee_basis": "", "supervision_phone": "0351-1234567"}  # fmt: skip
+    response = admin_client.post(f"/admin/engine/townshippower/{entry.pk}/change/", form)
+    assert response.status_code == 200 and "承办站所必须是本乡的站所" in response.content.decode()
+    assert TownshipPower.objects.get(pk=entry.pk).handling_station == two["a_station"]
+    form["handling_station"] = two["a_station"].pk
+    assert admin_client.post(f"/admin/engine/townshippower/{entry.pk}/change/", form).status_code == 302
+    assert TownshipPower.objects.get(pk=entry.pk).supervision_phone == "0351-1234567"
