@@ -183,7 +183,7 @@ def test_a_complaint_reply_falling_due_reminds_the_discipline_inspector(smtp, ma
     inspector = make_user("inspector")
     grant(inspector, "discipline_inspector", township)
     profile(inspector, email="jijian@example.cn")
-    complaint = public.file_complaint(kind="complaint", subject="民政所", content="态度生硬", now=t0)
+    complaint = public.file_complaint(kind="complaint", subject="民政所", content="态度生硬", township=township, now=t0)
     assert notify.collect(now=t0) == 0  # not due yet
     notify.collect(now=complaint.reply_due_at - timedelta(hours=12))
     notify.deliver_due(now=complaint.reply_due_at - timedelta(hours=12))
