@@ -40,6 +40,6 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("engine", "0004_townships")]
+    dependencies = [("engine", "0006_townships")]
 
     operations = [migrations.RunPython(fill, migrations.RunPython.noop)]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0005_townships_fill'),
+        ('engine', '0007_townships_fill'),
     ]
 
     operations = [

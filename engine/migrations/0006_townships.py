@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0003_audit_hash_scheme'),
+        ('engine', '0005_deadlines_recomputed_correction_late'),
         ('processes', '0001_initial'),
     ]
 
