@@ -105,8 +105,7 @@ class FileComplaintView(PublicView):
         subject = serializers.CharField(max_length=200, help_text="被投诉（举报）的人员、站所或事项")
         content = serializers.CharField(max_length=4000)
         township = serializers.SlugField(
-            max_length=64, required=False, default="", allow_blank=True,
-            help_text="投诉（举报）所向乡镇的编码；未填相关案件编号时必填",
+            max_length=64, required=False, allow_blank=True, help_text="投诉（举报）所向乡镇的编码；未填相关案件编号时必填",
         )  # fmt: skip
         case_reference = serializers.CharField(
             max_length=40, required=False, default="", allow_blank=True, help_text="相关案件编号（可选）"
@@ -148,7 +147,7 @@ class FileComplaintView(PublicView):
             subject=data["subject"],
             content=data["content"],
             case=data["case_reference"],
-            township=data["township"],
+            township=data.get("township"),
             complainant_name=data["name"],
             complainant_contact=data["contact"],
             now=self.now,

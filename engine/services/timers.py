@@ -58,7 +58,7 @@ def _correction_late(case: Case, state: steps.CaseState, *, now: datetime) -> No
     clerk = str((first.first() or {}).get("first_responder") or "")
     AccountabilityRecord.objects.get_or_create(
         case=case, bpmn_id="one_time_notice", level=1, due_at=datetime.fromisoformat(data.get("correction_notice_deadline") or now.isoformat()),
-        defaults={"kind": AccountabilityRecord.Kind.CORRECTION_LATE, "task_name": "一次性告知补正",
+        defaults={"kind": AccountabilityRecord.Kind.CORRECTION_LATE, "township_id": case.township_id, "task_name": "一次性告知补正",
                   "responsibility_code": rules.responsibility_for(case), "handler_name": clerk,
                   "station_head_name": "、".join(rules.holders_of("station_head", case, station_only=True)),
                   "notified": [clerk], "created_at": now},

@@ -68,7 +68,7 @@ def two(catalog, county, make_user):
 def start(two, prefix: str, t0) -> Case:
     return services.start_case(process_id=_process("JF-01"), power_code="JF-01", now=t0,
                                actor=two["people"][prefix + "window_clerk"], organization=two[prefix.rstrip("_")],
-                               data={"applicant": "张三", "expected_members": [prefix + "chief"]})  # fmt: skip
+                               data={"applicant": "张三"})  # fmt: skip
 
 
 def _process(code: str) -> str:

@@ -73,5 +73,5 @@ def test_the_receipt_day_cannot_be_typed(drive):
         services.complete_task(driver.case.pk, task_id=item.task_id, actor=driver.staff["clerk"],
                                data={**driver.answer(item), "received_at": "2020-01-01", "first_responder": "x"},
                                now=driver.tick())
-    assert set(caught.value.fields) == {"received_at", "first_responder"}
+    assert set(caught.value.fields) == {"data.received_at", "data.first_responder"}
     assert AuditEvent.objects.count() == before

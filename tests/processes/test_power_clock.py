@@ -61,7 +61,7 @@ def test_the_notice_times_cannot_be_typed(drive):
     with pytest.raises(rule_errors.ComputedField) as caught:
         services.complete_task(driver.case.pk, task_id=item.task_id, actor=driver.staff["handler"], data=data,
                                now=driver.tick())
-    assert caught.value.code == "computed_field" and set(caught.value.fields) == {"notice_end"}
+    assert caught.value.code == "computed_field" and set(caught.value.fields) == {"data.notice_end"}
     assert (AuditEvent.objects.count(), driver.refresh().last_sequence) == before
 
 

@@ -286,7 +286,7 @@ def test_the_expected_members_cannot_be_typed_at_the_meeting(drive):
     item = driver.run_until("meeting_attendance")
     error = refused(driver, item, attendance(driver, item, expected_members=["chief"], host="alice"),
                     rule_errors.ComputedField)
-    assert set(error.fields) == {"expected_members", "host"}
+    assert set(error.fields) == {"data.expected_members", "data.host"}
     driver.run()
     data = assert_closed(driver.case, approved=True)
     assert data["expected_count"] == len(MEMBERS)
