@@ -16,6 +16,7 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 
 from engine import bpmn, meetings, rule_errors, township_rules, workdays
+from engine.institutions import sanzhong, village, wenze
 from engine.models import Case, WorkItem
 from engine.steps import CaseState
 
@@ -61,6 +62,7 @@ def prepare(submission: Submission) -> dict[str, Any]:
 
 # ----------------------------------------------------------------------------- the meeting
 def _attendance(sub: Submission) -> dict[str, Any]:
+    sanzhong.check_meeting(sub.data, sub.context(), sub.now)  # 会前酝酿 and the matter type of a 三重一大 case
     return meetings.attendance(organization_id=sub.case.organization_id, data=sub.data, now=sub.now)
 
 
@@ -164,7 +166,29 @@ def _resubmission(sub: Submission) -> dict[str, Any]:
             "correction_notice_deadline": correction_notice_deadline(sub.now).isoformat(timespec="seconds")}  # fmt: skip
 
 
+# ----------------------------------------------------------------------------- the institutions
+def _payment(sub: Submission) -> None:
+    """A fund use of a power reaching the 三重一大 threshold needs the township's collective decision."""
+    amounts = [sub.data.get("disbursed_amount")] if "disbursed_amount" in sub.data else [
+        sum(c.get("amount") or 0 for c in sub.data.get("compensation") or [] if isinstance(c, Mapping))]
+    sanzhong.check_payment(sub.case, max([a for a in amounts if isinstance(a, int | float)], default=0))
+
+
+def _finding(sub: Submission) -> None:
+    wenze.require_hearing(sub.case)
+
+
 COMPUTERS: dict[str, Callable[[Submission], dict[str, Any] | None]] = {
+    "disbursement": _payment,
+    "compensation_payment": _payment,
+    "sanzhong_proposal_fund": lambda sub: sanzhong.check_fund_matter(sub.data.get("fund_amount")),
+    "sanzhong_circulation": lambda sub: sanzhong.circulation(organization_id=sub.case.organization_id, now=sub.now),
+    "sanzhong_appointment_effective": lambda sub: sanzhong.check_appointment(sub.case, sub.context()),
+    "siyi_party_members_review": lambda sub: village.party_members_review(sub.data),
+    "siyi_villagers_resolution": lambda sub: village.villagers_resolution(sub.data),
+    "wenze_statement": lambda sub: wenze.statement(actor=sub.actor, data=sub.data, now=sub.now),
+    "wenze_finding": _finding,
+    "wenze_notification": lambda sub: wenze.close(case=sub.case, data=sub.data, context=sub.context(), now=sub.now),
     "meeting_attendance": _attendance,
     "member_stance": _member_stance,
     "chief_stance": _presider_stance,

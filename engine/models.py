@@ -435,3 +435,4 @@ class Complaint(models.Model):
 
 
 from engine.township_models import TownshipPower, TownshipSettingValue  # noqa: E402,F401  (registers the models)
+from engine.institution_models import AccountabilityOutcome  # noqa: E402,F401  (registers the model)

@@ -102,3 +102,6 @@ class CorrectionNoticeLate(RuleViolation):
     def __init__(self, *, deadline: Any) -> None:
         EngineError.__init__(self, _("已超过收到材料后5个工作日的一次性告知期限（%(deadline)s），依法自收到材料之日起即为受理")
                          % {"deadline": deadline}, deadline=str(deadline))  # fmt: skip
+
+
+from engine.institutions import errors as _institution_errors  # noqa: E402,F401  (their refusals are rule violations)

@@ -96,6 +96,11 @@ def check_can_start(
     from processes.models import Power
 
     if power_code:
+        from processes.procedures import by_code
+
+        procedure = by_code(power_code)  # the institutions (三重一大, 四议两公开, 问责, 四谈话)
+        if procedure is not None and procedure.process_id == definition.process_id:
+            return None
         power = Power.objects.filter(code=power_code).first()
         if power is None or not power.is_active or power.process_id != definition.process_id:
             raise exc.PowerNotListed(power=power_code)
@@ -197,6 +202,12 @@ def check_task_action(
         presider = bpmn.task_data(state.workflow, work_item.task_id).get("host") or ""
         if username != presider:
             raise rule_errors.NotThePresider(presider=presider)
+    elif properties.get("concerned") == "true":
+        # 问责: the person concerned states his side himself, whatever posts he holds
+        if username != work_item.member:
+            from engine.institutions.errors import NotThePersonConcerned
+
+            raise NotThePersonConcerned(person=work_item.member)
     elif work_item.lane and work_item.lane not in held:
         raise exc.NotInLane(task=work_item.bpmn_id, lane=work_item.lane)
 

@@ -14,8 +14,11 @@ from typing import Any
 from diagrams import BpmnParseError, parse_bpmn
 from engine import bpmn
 from engine import exceptions as exc
-from processes.bpmn_build.sources import definition_sources
-from processes.models import Position, Power
+from processes.bpmn_build.sources import definition_sources, power_file
+from processes.models import Position, Power, Responsibility
+from processes.procedures import Procedure, procedures
+
+PROCEDURE_CATEGORY = "制度程序"
 
 # stages the law does not count against the time limit (行政许可法 art. 45; DOMAIN.md §7): the
 # form of the task that waits, or the timer, of each; each must pause the clock (pauses_clock)
@@ -51,20 +54,49 @@ def check_power(power: Power) -> PowerCheck:
     result = PowerCheck(power.code, power.name, power.category.name)
     if not power.legal_bases.exists():
         result.problems.append("缺少实施依据")
+    return _check_process(power.process_id, result)
+
+
+def check_procedure(procedure: Procedure) -> PowerCheck:
+    """The same checks for a procedure of the institutions (三重一大, 四议两公开, 问责, 四谈话), plus
+    its catalog entry: legal bases, starting positions, responsibility items, risk-point nodes."""
+    result = PowerCheck(procedure.code, procedure.name, PROCEDURE_CATEGORY)
+    if not procedure.legal_bases:
+        result.problems.append("缺少依据")
+    codes = set(Position.objects.values_list("code", flat=True))
+    unknown = [p for p in procedure.starters if p not in codes]
+    if not procedure.starters or unknown:
+        result.problems.append(f"发起岗位缺失或不存在：{unknown or '无'}")
+    missing = [c for c in procedure.responsibilities if not Responsibility.objects.filter(code=c).exists()]
+    if missing:
+        result.problems.append(f"责任事项不存在：{missing}")
+    _check_process(procedure.process_id, result)
     try:
-        sources = definition_sources(power.process_id)
+        model = parse_bpmn(power_file(procedure.process_id).read_text(encoding="utf-8"))
+        nodes = {n.id for n in model.process(procedure.process_id).nodes}
+    except (OSError, KeyError, BpmnParseError):
+        return result
+    for risk in procedure.risk_points:
+        if risk.get("node") not in nodes:
+            result.problems.append(f"风险点的环节 {risk.get('node')} 不在流程中")
+    return result
+
+
+def _check_process(process_id: str, result: PowerCheck) -> PowerCheck:
+    try:
+        sources = definition_sources(process_id)
     except (OSError, KeyError) as error:
         result.problems.append(f"找不到流程文件：{error}")
         return result
     try:
-        parsed = bpmn.parse_definition(sources, power.process_id)
+        parsed = bpmn.parse_definition(sources, process_id)
     except exc.DefinitionInvalid as error:
         result.problems.append(str(error))
         return result
     _check_tasks(parsed, result)
     _check_clock(parsed, result)
     _check_computed_fields(parsed, result)
-    _check_paths(sources, power.process_id, result)
+    _check_paths(sources, process_id, result)
     _check_timers(parsed, result)
     return result
 
@@ -217,3 +249,7 @@ def _check_scope(scope: str, nodes: tuple, flows: tuple, processes: Mapping[str,
 def check_all() -> list[PowerCheck]:
     return [check_power(power) for power in Power.objects.filter(is_active=True).select_related("category")
             .order_by("category__order", "sequence")]  # fmt: skip
+
+
+def check_procedures() -> list[PowerCheck]:
+    return [check_procedure(procedure) for procedure in procedures()]

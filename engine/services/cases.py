@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from engine import audit, bpmn, computed, rules, steps
 from engine import exceptions as exc
+from engine.institutions import sanzhong
 from engine.models import AuditEvent, Case, ConflictDeclaration, Organization, WorkItem
 from engine.services._case_io import (
     NOTICE_TIMER_ID,
@@ -67,6 +68,8 @@ def start_case(
     parsed = parsed_definition(definition)
     start_data = audit.normalize_payload(data or {})
     rules.check_start_data(parsed, start_data)
+    # 三重一大: a fund use at or above the township's 大额 threshold is decided collectively first
+    sanzhong.check_power_start(power=power, data=start_data, organization_id=organization.pk)
     state = steps.start(parsed, data=start_data, at=now)
     case = Case(
         reference=_new_reference(power_code, process_id, now), definition=definition, power_code=power_code,

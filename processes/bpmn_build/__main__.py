@@ -8,8 +8,10 @@ from pathlib import Path
 
 from processes.bpmn_build.blocks import BLOCKS
 from processes.bpmn_build.forms import FORMS, start_form
+from processes.bpmn_build.forms_procedures import procedure_forms, procedure_start_form
 from processes.bpmn_build.powers import POWERS, build
-from processes.bpmn_build.sources import BLOCKS_DIR, FORMS_DIR, POWERS_DIR
+from processes.bpmn_build.procedures import all_procedures
+from processes.bpmn_build.sources import BLOCKS_DIR, FORMS_DIR, POWERS_DIR, PROCEDURES_DIR
 
 
 def outputs() -> dict[Path, bytes]:
@@ -26,15 +28,28 @@ def outputs() -> dict[Path, bytes]:
         if missing:
             raise SystemExit(f"{spec.code}: calls unknown blocks {missing}")
         files[POWERS_DIR / f"{spec.slug}.bpmn"] = process.to_xml()
-        start = start_form(spec.process_id, spec.code, spec.name, spec.flow)
+        start = start_form(spec.process_id, spec.code, spec.name, spec.flow, spec.tags)
         files[FORMS_DIR / f"start_{spec.process_id}.schema.json"] = _json(start)
-    unknown = used_forms - set(FORMS)
+    forms = dict(FORMS)
+    for schema in procedure_forms():
+        name = schema["$id"].rsplit(":", 1)[1]
+        if name in forms:
+            raise SystemExit(f"duplicate form {name}")
+        forms[name] = schema
+    for proc, process in all_procedures():
+        used_forms |= set(process.forms())
+        missing = [c for c in process.called_elements() if c not in BLOCKS]
+        if missing:
+            raise SystemExit(f"{proc.code}: calls unknown blocks {missing}")
+        files[PROCEDURES_DIR / f"{proc.process_id.removeprefix('proc_')}.bpmn"] = process.to_xml()
+        files[FORMS_DIR / f"start_{proc.process_id}.schema.json"] = _json(procedure_start_form(proc))
+    unknown = used_forms - set(forms)
     if unknown:
         raise SystemExit(f"forms used but not defined: {sorted(unknown)}")
-    unused = set(FORMS) - used_forms
+    unused = set(forms) - used_forms
     if unused:
         raise SystemExit(f"forms defined but not used: {sorted(unused)}")
-    for name, schema in FORMS.items():
+    for name, schema in forms.items():
         files[FORMS_DIR / f"{name}.schema.json"] = _json(schema)
     return files
 
@@ -47,7 +62,8 @@ def main(argv: list[str]) -> int:
     files = outputs()
     if "--check" in argv:
         stale = [str(p) for p, data in files.items() if not p.exists() or p.read_bytes() != data]
-        extra = [str(p) for d, pat in ((BLOCKS_DIR, "*.bpmn"), (POWERS_DIR, "*.bpmn"), (FORMS_DIR, "*.schema.json"))
+        extra = [str(p) for d, pat in ((BLOCKS_DIR, "*.bpmn"), (POWERS_DIR, "*.bpmn"), (PROCEDURES_DIR, "*.bpmn"),
+                                       (FORMS_DIR, "*.schema.json"))
                  for p in d.glob(pat) if p not in files]
         for p in stale:
             print(f"out of date: {p}")

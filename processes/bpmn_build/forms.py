@@ -662,10 +662,15 @@ ID_NUMBER_PATTERN = r"^\d{17}[\dXx]$"
 EX_OFFICIO_FLOWS = ("penalty", "coercion", "emergency", "audit")  # started by the township, not by an application
 
 
-def start_form(process_id: str, code: str, name: str, flow: str) -> dict:
+def start_form(process_id: str, code: str, name: str, flow: str, tags: tuple[str, ...] = ()) -> dict:
     """The start data of a power's case (validated like a task form). Rule values (meeting
-    fractions, the roster, periods) are never part of it: they come from the catalog and settings."""
+    fractions, the roster, periods) are never part of it: they come from the catalog and settings.
+    A power in the 财务 area states the fund amount it uses: at or above the township's 三重一大
+    threshold it names the passed collective decision (SZ-04) that allows it."""
     who = "当事人" if flow in EX_OFFICIO_FLOWS else "申请人"
+    funds = {"fund_amount": number("涉及资金金额（元）"),
+             "sanzhong_decision": s("“三重一大”大额资金集体决策案件编号（金额达到大额标准时）", max_length=40)} \
+        if "财务" in tags else {}  # fmt: skip
     return form(f"start_{process_id}", f"{code} {name}：立案数据", {
         "applicant": s(who, max_length=100),
         "applicant_contact": s(f"{who}联系方式", max_length=100),
@@ -674,5 +679,6 @@ def start_form(process_id: str, code: str, name: str, flow: str) -> dict:
         "applicant_is_minor": b(f"{who}为未成年人（不公示）"),
         "matter": s("事项简述", max_length=500),
         "demo_seed": s("演示数据标记（仅演示数据使用）", max_length=50),
+        **funds,
     }, required=[])  # fmt: skip
 

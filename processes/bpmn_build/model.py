@@ -69,7 +69,7 @@ class Node:
     def shape(self) -> str:
         if self.kind in ("user", "script", "call"):
             return "task"
-        if self.kind == "gateway":
+        if self.kind in ("gateway", "parallel"):
             return "gateway"
         if self.kind == "event_sub":
             return "event_sub"
@@ -112,11 +112,13 @@ class Container:
         self, id: str, name: str, lane: str, form: str, *, time_limit: str | None = None,
         tags: Iterable[str] = (), duty: str | None = None, mi: dict | None = None, doc: str | None = None,
         documents: str | None = None, stance: bool = False, presider: bool = False, pauses_clock: bool = False,
+        concerned: bool = False,
     ) -> Node:  # fmt: skip
         props = {"form": form, "time_limit": time_limit, "tags": ",".join(tags) or None, "duty": duty,
                  "mi": mi, "doc": doc, "documents": documents, "stance": "true" if stance else None,
                  "presider": "true" if presider else None,
-                 "pauses_clock": "true" if pauses_clock else None}  # fmt: skip
+                 "pauses_clock": "true" if pauses_clock else None,
+                 "concerned": "true" if concerned else None}  # fmt: skip
         return self._add(Node(id, "user", name, lane, props))
 
     def script(self, id: str, name: str, lane: str, script: str) -> Node:
@@ -127,6 +129,10 @@ class Container:
 
     def gateway(self, id: str, name: str, lane: str, default: str | None = None) -> Node:
         return self._add(Node(id, "gateway", name, lane, {"default": default}))
+
+    def parallel(self, id: str, name: str, lane: str) -> Node:
+        """A parallel gateway (split or join): every outgoing flow is taken; a join waits for all."""
+        return self._add(Node(id, "parallel", name, lane))
 
     def timer(self, id: str, name: str, lane: str, *, time_date: str | None = None, duration: str | None = None,
               pauses_clock: bool = False) -> Node:  # fmt: skip
@@ -274,7 +280,7 @@ class Process(Container):
     def _emit_node(self, parent: etree._Element, node: Node) -> None:
         tag = {
             "start": "startEvent", "message_start": "startEvent", "end": "endEvent", "user": "userTask",
-            "script": "scriptTask", "call": "callActivity", "gateway": "exclusiveGateway",
+            "script": "scriptTask", "call": "callActivity", "gateway": "exclusiveGateway", "parallel": "parallelGateway",
             "timer": "intermediateCatchEvent", "signal_throw": "intermediateThrowEvent", "boundary": "boundaryEvent",
             "event_sub": "subProcess",
         }[node.kind]  # fmt: skip
@@ -299,7 +305,8 @@ class Process(Container):
             etree.SubElement(el, _q(BPMN, "documentation")).text = p["doc"]
         # spiffworkflow:properties: form/time_limit/tags/duty (docs/bpmn-conventions.md) and the
         # documents (文书) the wall poster prints under the step
-        keys = {"user": ("form", "time_limit", "tags", "duty", "stance", "presider", "pauses_clock", "documents"),
+        keys = {"user": ("form", "time_limit", "tags", "duty", "stance", "presider", "pauses_clock", "concerned",
+                         "documents"),
                 "timer": ("pauses_clock",)}.get(node.kind, ("documents",))  # fmt: skip
         if node.kind in ("user", "call", "timer") and any(p.get(k) for k in keys):
             ext = etree.SubElement(el, _q(BPMN, "extensionElements"))
@@ -511,7 +518,7 @@ class Layout:
             self._back_slot[src.lane] = k + 1
             yc = lane_bottom[src.lane] - 8 - (k % 5) * 6
         boundary = src is not None and src.kind == "boundary"
-        gateway = src is not None and src.kind == "gateway"
+        gateway = src is not None and src.kind in ("gateway", "parallel")
         exits = [(s.cx, s.bottom, "down")] if boundary else [(s.right, s.cy, "right"), (s.cx, s.bottom, "down")]
         if gateway:
             exits.append((s.cx, s.y, "up"))

@@ -13,6 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent  # processes/
 BPMN_DIR = ROOT / "bpmn"
 BLOCKS_DIR = BPMN_DIR / "blocks"
 POWERS_DIR = BPMN_DIR / "powers"
+PROCEDURES_DIR = BPMN_DIR / "procedures"  # the institutions (processes/catalog/procedures.yaml)
 FORMS_DIR = ROOT / "forms"
 NS = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "spiffworkflow": "http://spiffworkflow.org/bpmn/schema/1.0/core"}
 
@@ -35,7 +36,10 @@ def block_files() -> dict[str, Path]:
 
 
 def power_file(process_id_or_code: str) -> Path:
-    """`power_jf_01`, `jf_01` or `JF-01` -> processes/bpmn/powers/jf_01.bpmn."""
+    """`power_jf_01`, `jf_01` or `JF-01` -> processes/bpmn/powers/jf_01.bpmn; a procedure's
+    `proc_sz_01` -> processes/bpmn/procedures/sz_01.bpmn."""
+    if process_id_or_code.startswith("proc_"):
+        return PROCEDURES_DIR / f"{process_id_or_code.removeprefix('proc_')}.bpmn"
     slug = process_id_or_code.removeprefix("power_").lower().replace("-", "_")
     return POWERS_DIR / f"{slug}.bpmn"
 
@@ -55,7 +59,8 @@ def definition_sources(process_id_or_code: str) -> dict[str, str]:
             if path not in files:
                 files[path] = None
                 queue.append(path)
-    start = FORMS_DIR / f"start_power_{main.stem}.schema.json"  # the power's start data (立案数据)
+    prefix = "proc" if main.parent == PROCEDURES_DIR else "power"
+    start = FORMS_DIR / f"start_{prefix}_{main.stem}.schema.json"  # the power's start data (立案数据)
     paths = list(files) + [FORMS_DIR / f"{name}.schema.json" for name in sorted(forms)] + ([start] if start.exists() else [])
     return {str(p.relative_to(ROOT)): p.read_text(encoding="utf-8") for p in paths}
 

@@ -19,7 +19,8 @@ def test_all_31_powers_in_7_categories_pass(loaded, capsys):
     call_command("check_processes")
     out = capsys.readouterr().out
     assert "合计：31 / 31 项权力通过检查，共 7 类" in out
-    assert out.count("\nOK ") + out.startswith("OK ") == 31
+    assert out.count("\nOK ") + out.startswith("OK ") == 31 + 7
+    assert "制度程序：7 / 7 项通过检查" in out
 
 
 def broken(monkeypatch, code: str, old: str, new: str, *, file_part: str = "powers/") -> None:

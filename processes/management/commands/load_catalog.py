@@ -10,6 +10,7 @@ from engine import services
 from processes.bpmn_build.sources import definition_sources
 from processes.catalog_data import CATALOG_DIR, CatalogError, load_catalog_data
 from processes.models import Power
+from processes.procedures import procedures
 
 
 class Command(BaseCommand):
@@ -30,6 +31,11 @@ class Command(BaseCommand):
                         raise CommandError(f"{power.code}：找不到流程文件或其调用的环节：{error}") from error
                     _, new = services.register_definition(process_id=power.process_id, sources=sources,
                                                           name=power.name)  # fmt: skip
+                    created += int(new)
+                for procedure in procedures():  # 三重一大, 四议两公开, 问责, 四谈话
+                    _, new = services.register_definition(process_id=procedure.process_id,
+                                                          sources=definition_sources(procedure.process_id),
+                                                          name=procedure.name)  # fmt: skip
                     created += int(new)
         except CatalogError as error:
             raise CommandError(str(error)) from error

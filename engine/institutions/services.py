@@ -1,0 +1,93 @@
+"""Starting a procedure of the institutions (processes/catalog/procedures.yaml).
+
+`start_procedure` checks what the catalog and the procedure ask before the engine's own
+`start_case` (one transaction, one audit event): the actor holds one of the procedure's starting
+positions in the organization, a 大额资金 matter reaches the threshold, a 问责 case names an
+existing record or complaint of the township and persons who work there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+
+from engine import exceptions as exc
+from engine.institutions import errors, sanzhong
+from engine.institutions.common import township_scope
+from engine.models import AccountabilityRecord, Assignment, Case, Complaint, Organization
+from engine.rules import positions_of
+from processes.procedures import Procedure, by_code
+
+POSITION_NAMES = {"recorder": "记录人（党政综合办公室）", "deputy": "分管领导", "village_committee": "村委会",
+                  "discipline_inspector": "纪检委员"}  # fmt: skip
+
+
+def procedure_or_refuse(code: str) -> Procedure:
+    """Raises: PowerNotListed (清单之外无权力: a code that is neither a power nor a procedure)."""
+    procedure = by_code(code)
+    if procedure is None:
+        raise exc.PowerNotListed(power=code)
+    return procedure
+
+
+def check_starter(procedure: Procedure, actor: AbstractBaseUser, organization: Organization) -> None:
+    """Raises: ProcedureStarterRequired."""
+    from engine.rules import org_subtree
+
+    if not positions_of(actor, org_subtree(organization)) & set(procedure.starters):
+        raise errors.ProcedureStarterRequired(procedure=procedure.name,
+                                              positions=[POSITION_NAMES.get(p, p) for p in procedure.starters])
+
+
+def _check_persons(persons: list[str], organization: Organization) -> None:
+    scope = township_scope(organization.pk)
+    known = set(Assignment.objects.filter(organization_id__in=scope, user__username__in=persons)
+                .values_list("user__username", flat=True))  # fmt: skip
+    missing = [p for p in persons if p not in known]
+    if missing:
+        raise errors.PersonNotFound(persons=missing)
+
+
+def _check_wenze(data: Mapping[str, Any], organization: Organization) -> None:
+    scope = township_scope(organization.pk)
+    source = data.get("source")
+    if source == "accountability_record":
+        record = AccountabilityRecord.objects.filter(pk=data.get("accountability_record"),
+                                                     case__organization_id__in=scope).first()  # fmt: skip
+        if record is None:
+            raise errors.SourceNotFound(source=str(source), value=data.get("accountability_record"))
+    if source == "complaint":
+        complaint = Complaint.objects.filter(number=data.get("complaint_number")).first()
+        if complaint is None or (complaint.case is not None and complaint.case.organization_id not in scope):
+            raise errors.SourceNotFound(source=str(source), value=data.get("complaint_number"))
+    _check_persons(list(data.get("persons_concerned") or []), organization)
+
+
+@transaction.atomic
+def start_procedure(
+    code: str, *, actor: AbstractBaseUser, organization: Organization, now: datetime,
+    data: Mapping[str, Any] | None = None,
+) -> Case:  # fmt: skip
+    """Start a case of a procedure by its code (SZ-01 … TH-01).
+
+    Raises: PowerNotListed, ProcedureStarterRequired, NotASanzhongMatter, SourceNotFound,
+    PersonNotFound, and everything `start_case` raises.
+    """
+    from engine.services import start_case
+
+    procedure = procedure_or_refuse(code)
+    check_starter(procedure, actor, organization)
+    data = dict(data or {})
+    if procedure.kind == "sanzhong" and procedure.sanzhong_kind == "fund" and "fund_amount" in data:
+        sanzhong.check_fund_matter(data.get("fund_amount"))
+    if procedure.kind == "wenze":
+        _check_wenze(data, organization)
+    if procedure.kind == "talk":
+        _check_persons(list(data.get("persons") or []), organization)
+    limits = {"promised": dict(procedure.promised_limit), "legal": None} if procedure.promised_limit else None
+    return start_case(process_id=procedure.process_id, actor=actor, organization=organization, now=now, data=data,
+                      power_code=procedure.code, limits=limits)  # fmt: skip
