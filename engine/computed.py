@@ -181,7 +181,8 @@ def _finding(sub: Submission) -> None:
 COMPUTERS: dict[str, Callable[[Submission], dict[str, Any] | None]] = {
     "disbursement": _payment,
     "compensation_payment": _payment,
-    "sanzhong_proposal_fund": lambda sub: sanzhong.check_fund_matter(sub.data.get("fund_amount")),
+    "sanzhong_proposal_fund": lambda sub: sanzhong.check_fund_matter(sub.data.get("fund_amount"),
+                                                                      sub.case.organization_id),
     "sanzhong_circulation": lambda sub: sanzhong.circulation(organization_id=sub.case.organization_id, now=sub.now),
     "sanzhong_appointment_effective": lambda sub: sanzhong.check_appointment(sub.case, sub.context()),
     "siyi_party_members_review": lambda sub: village.party_members_review(sub.data),

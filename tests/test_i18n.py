@@ -121,6 +121,21 @@ SAMPLE_ARGUMENTS = {
     "stance": "agree",
     "key": "notice_days.jf_01",
     "deadline": "2026-03-09",
+    # the institutions' refusals (engine/institutions/errors.py)
+    "persons": ["handler"],
+    "person": "handler",
+    "amount": 50000,
+    "threshold": 30000,
+    "procedure": "SZ-04",
+    "reference": "proc_sz_04-20260302-ABCDEF",
+    "earliest": "2026-03-05T00:00:00+08:00",
+    "meeting_time": "2026-03-04T09:00:00+08:00",
+    "required": "major",
+    "given": "ordinary",
+    "base": 45,
+    "positions": ["discipline_inspector"],
+    "source": "accountability_record",
+    "value": 7,
 }
 # QuorumNotMet's "expected" is a head count, DefinitionMismatch's a digest
 PER_CLASS = {"QuorumNotMet": {"expected": 7}}

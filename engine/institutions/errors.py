@@ -47,12 +47,24 @@ class MeetingBeforeCirculation(RuleViolation):
                              meeting_time=meeting_time)  # fmt: skip
 
 
+def _matter_label(matter: str) -> str:
+    labels = {"ordinary": _("一般事项"), "major": _("“三重一大”事项"), "appointment": _("干部任免")}
+    return labels.get(matter, matter or "—")
+
+
+def _position_label(code: str) -> str:
+    labels = {"recorder": _("记录人（党政综合办公室）"), "deputy": _("分管领导"), "village_committee": _("村委会"),
+              "discipline_inspector": _("纪检委员")}  # fmt: skip
+    return labels.get(code, code)
+
+
 class MatterTypeMismatch(RuleViolation):
     code = "matter_type_mismatch"
 
     def __init__(self, *, required: str, given: str) -> None:
         EngineError.__init__(self, _("本议题按“%(required)s”的法定人数和表决比例研究，不能选择“%(given)s”")
-                             % {"required": required, "given": given}, required=required, given=given)  # fmt: skip
+                             % {"required": _matter_label(required), "given": _matter_label(given)},
+                             required=required, given=given)  # fmt: skip
 
 
 class PreAppointmentTalkRequired(RuleViolation):
@@ -106,7 +118,8 @@ class ProcedureStarterRequired(RuleViolation):
 
     def __init__(self, *, procedure: str, positions: Sequence[str]) -> None:
         EngineError.__init__(self, _("“%(procedure)s”只能由 %(positions)s 发起")
-                             % {"procedure": procedure, "positions": "、".join(positions)}, procedure=procedure,
+                             % {"procedure": procedure, "positions": "、".join(_position_label(p) for p in positions)},
+                             procedure=procedure,
                              positions=list(positions))  # fmt: skip
 
 

@@ -12,29 +12,37 @@ from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from engine import exceptions as exc
 from engine import form_messages, meetings, rule_errors, township_rules, workdays
 from engine.institutions import errors, talks
-from engine.institutions.common import completions, start_data, township_scope
+from engine.institutions.common import completions, start_data
 from engine.models import Case
 
 THRESHOLD_KEY = "large_amount_threshold"
 CIRCULATION_KEY = "sanzhong.circulation_days"
 FUND_PROCESS = "proc_sz_04"
 FUND_CODE = "SZ-04"
-MATTER_LABELS = {"ordinary": "一般事项", "major": "“三重一大”事项", "appointment": "干部任免"}
 
 
-def threshold() -> float:
-    """Raises: RuleNotConfigured."""
-    value = township_rules.setting_value(THRESHOLD_KEY)
+def _setting(key: str, township_id: int | None) -> Any:
+    """The township's own value of a setting, else the county template's, else the packaged default."""
+    from engine import townships
+
+    return townships.setting_value(key, township_id, default=township_rules.setting_value(key))
+
+
+def threshold(township_id: int | None = None) -> float:
+    """The township's 大额 threshold in yuan. Raises: RuleNotConfigured."""
+    value = _setting(THRESHOLD_KEY, township_id)
     if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
         raise rule_errors.RuleNotConfigured(key=THRESHOLD_KEY)
     return value
 
 
-def is_large(amount: Any) -> bool:
-    return isinstance(amount, int | float) and not isinstance(amount, bool) and amount >= threshold()
+def is_large(amount: Any, township_id: int | None = None) -> bool:
+    return isinstance(amount, int | float) and not isinstance(amount, bool) and amount >= threshold(township_id)
 
 
 def _amount_text(amount: Any) -> str:
@@ -44,7 +52,7 @@ def _amount_text(amount: Any) -> str:
 def decided_amount(reference: str, organization_id: int) -> float | None:
     """The amount a passed, completed 大额资金 decision of the township allows; None if there is none."""
     case = Case.objects.filter(reference=reference, definition__process_id=FUND_PROCESS,
-                               organization_id__in=township_scope(organization_id),
+                               township_id=meetings.township_of(organization_id),
                                status=Case.Status.COMPLETED).first()  # fmt: skip
     if case is None or not completions(case, "decision_document"):
         return None
@@ -58,10 +66,12 @@ def require_decision(*, amount: Any, reference: Any, organization_id: int) -> No
 
     Raises: LargeAmountRequiresSanzhong, SanzhongDecisionNotFound, RuleNotConfigured.
     """
-    if not is_large(amount):
+    township_id = meetings.township_of(organization_id)
+    if not is_large(amount, township_id):
         return
     if not reference:
-        raise errors.LargeAmountRequiresSanzhong(amount=_amount_text(amount), threshold=_amount_text(threshold()),
+        raise errors.LargeAmountRequiresSanzhong(amount=_amount_text(amount),
+                                                 threshold=_amount_text(threshold(township_id)),
                                                  procedure=FUND_CODE)  # fmt: skip
     allowed = decided_amount(str(reference), organization_id)
     if allowed is None or allowed < amount:
@@ -87,21 +97,32 @@ def check_payment(case: Case, amount: Any) -> None:
                      organization_id=case.organization_id)  # fmt: skip
 
 
-def check_fund_matter(amount: Any) -> dict[str, Any]:
+def check_fund_matter(amount: Any, organization_id: int) -> dict[str, Any]:
     """The 大额资金 procedure is for amounts at or above the threshold only.
 
     Raises: NotASanzhongMatter.
     """
-    limit = threshold()
-    if not is_large(amount):
+    township_id = meetings.township_of(organization_id)
+    limit = threshold(township_id)
+    if not is_large(amount, township_id):
         raise errors.NotASanzhongMatter(amount=_amount_text(amount), threshold=_amount_text(limit))
     return {"large_amount_threshold": limit}
+
+
+def _period(key: str, township_id: int) -> tuple[int, str]:
+    value = _setting(key, township_id)
+    days = value.get("value") if isinstance(value, Mapping) else None
+    unit = value.get("unit", workdays.WORKING_DAY) if isinstance(value, Mapping) else None
+    if isinstance(days, bool) or not isinstance(days, int) or days <= 0 or unit not in (workdays.WORKING_DAY,
+                                                                                         workdays.CALENDAR_DAY):
+        raise rule_errors.RuleNotConfigured(key=key)
+    return days, unit
 
 
 def circulation(*, organization_id: int, now: datetime) -> dict[str, Any]:
     """The topic and materials go to every member of the 班子 today; the meeting may open once the
     township's circulation period (working days, the circulation day not counted) has run."""
-    days, unit = township_rules.period(CIRCULATION_KEY)
+    days, unit = _period(CIRCULATION_KEY, meetings.township_of(organization_id))
     last = workdays.add_limit(now, days, unit)
     earliest = datetime.combine(workdays.local_date(last), time(0, 0), tzinfo=last.tzinfo)
     return {"circulated_at": now.isoformat(timespec="seconds"),
@@ -117,8 +138,7 @@ def check_meeting(data: Mapping[str, Any], context: Mapping[str, Any], now: date
     """
     required = context.get("sanzhong_matter_type")
     if required and data.get("matter_type") != required:
-        raise errors.MatterTypeMismatch(required=MATTER_LABELS.get(required, required),
-                                        given=MATTER_LABELS.get(str(data.get("matter_type")), "—"))  # fmt: skip
+        raise errors.MatterTypeMismatch(required=str(required), given=str(data.get("matter_type") or ""))
     earliest_text = context.get("earliest_meeting_at")
     if not earliest_text:
         return
@@ -140,7 +160,7 @@ def check_appointment(case: Case, context: Mapping[str, Any]) -> dict[str, Any]:
     """
     persons = [a.get("person") for a in context.get("appointees") or [] if isinstance(a, Mapping)]
     if not persons:
-        raise exc.InvalidTaskData(fields={form_messages.field_path(["appointees"]): ["没有拟任免人员"]})
+        raise exc.InvalidTaskData(fields={form_messages.field_path(["appointees"]): [_("没有拟任免人员")]})
     found = talks.pre_appointment_talks(case.organization_id, persons, since=workdays.local_date(case.started_at))
     missing = [p for p in persons if p not in found]
     if missing:

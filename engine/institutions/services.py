@@ -18,13 +18,10 @@ from django.db import transaction
 from engine import exceptions as exc
 from engine.institutions import errors, sanzhong
 from engine.institutions.common import township_scope
+from engine.meetings import township_of
 from engine.models import AccountabilityRecord, Assignment, Case, Complaint, Organization
 from engine.rules import positions_of
 from processes.procedures import Procedure, by_code
-
-POSITION_NAMES = {"recorder": "记录人（党政综合办公室）", "deputy": "分管领导", "village_committee": "村委会",
-                  "discipline_inspector": "纪检委员"}  # fmt: skip
-
 
 def procedure_or_refuse(code: str) -> Procedure:
     """Raises: PowerNotListed (清单之外无权力: a code that is neither a power nor a procedure)."""
@@ -39,8 +36,7 @@ def check_starter(procedure: Procedure, actor: AbstractBaseUser, organization: O
     from engine.rules import org_subtree
 
     if not positions_of(actor, org_subtree(organization)) & set(procedure.starters):
-        raise errors.ProcedureStarterRequired(procedure=procedure.name,
-                                              positions=[POSITION_NAMES.get(p, p) for p in procedure.starters])
+        raise errors.ProcedureStarterRequired(procedure=procedure.code, positions=list(procedure.starters))
 
 
 def _check_persons(persons: list[str], organization: Organization) -> None:
@@ -53,16 +49,14 @@ def _check_persons(persons: list[str], organization: Organization) -> None:
 
 
 def _check_wenze(data: Mapping[str, Any], organization: Organization) -> None:
-    scope = township_scope(organization.pk)
+    township_id = township_of(organization.pk)
     source = data.get("source")
     if source == "accountability_record":
-        record = AccountabilityRecord.objects.filter(pk=data.get("accountability_record"),
-                                                     case__organization_id__in=scope).first()  # fmt: skip
-        if record is None:
+        record = AccountabilityRecord.objects.filter(pk=data.get("accountability_record"), township_id=township_id)
+        if not record.exists():
             raise errors.SourceNotFound(source=str(source), value=data.get("accountability_record"))
     if source == "complaint":
-        complaint = Complaint.objects.filter(number=data.get("complaint_number")).first()
-        if complaint is None or (complaint.case is not None and complaint.case.organization_id not in scope):
+        if not Complaint.objects.filter(number=data.get("complaint_number"), township_id=township_id).exists():
             raise errors.SourceNotFound(source=str(source), value=data.get("complaint_number"))
     _check_persons(list(data.get("persons_concerned") or []), organization)
 
@@ -83,7 +77,7 @@ def start_procedure(
     check_starter(procedure, actor, organization)
     data = dict(data or {})
     if procedure.kind == "sanzhong" and procedure.sanzhong_kind == "fund" and "fund_amount" in data:
-        sanzhong.check_fund_matter(data.get("fund_amount"))
+        sanzhong.check_fund_matter(data.get("fund_amount"), organization.pk)
     if procedure.kind == "wenze":
         _check_wenze(data, organization)
     if procedure.kind == "talk":

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext as _
 
 from engine import exceptions as exc
 from engine import form_messages
@@ -31,7 +32,7 @@ def statement(*, actor: Any, data: Mapping[str, Any], now: datetime) -> dict[str
     Raises: InvalidTaskData (a statement of spaces only).
     """
     if not str(data.get("statement") or "").strip():
-        raise exc.InvalidTaskData(fields={form_messages.field_path(["statement"]): ["陈述和申辩不能只有空格"]})
+        raise exc.InvalidTaskData(fields={form_messages.field_path(["statement"]): [_("陈述和申辩不能只有空格")]})
     return {"stated_by": actor.get_username(), "stated_at": now.isoformat(timespec="seconds")}
 
 

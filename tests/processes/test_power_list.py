@@ -23,10 +23,12 @@ def listed(db, capsys):
 
 
 def test_load_catalog_stores_one_definition_per_power_and_is_idempotent(listed, capsys):
-    assert ProcessDefinition.objects.filter(is_current=True).count() == 31
+    # 31 powers and the 7 procedures of the institutions (三重一大 ×4, 四议两公开, 问责, 四谈话)
+    assert ProcessDefinition.objects.filter(is_current=True).count() == 31 + 7
+    assert ProcessDefinition.objects.filter(process_id__startswith="proc_").count() == 7
     call_command("load_catalog")
     assert "新版本 0 个" in capsys.readouterr().out
-    assert ProcessDefinition.objects.count() == 31
+    assert ProcessDefinition.objects.count() == 31 + 7
 
 
 def test_a_listed_power_starts(listed, township, people, t0):

@@ -1,0 +1,37 @@
+"""四谈话: the discipline inspector records each talk (kind, date, people, subject, summary,
+follow-up); a follow-up is a step of its own; only the inspector starts one."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine.institutions import errors, talks
+from engine.institutions.services import start_procedure
+from tests.processes.conftest import assert_closed, register_power
+from tests.processes.institutions import counts, procedure_driver
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_kind_of_talk_is_recorded_and_followed_up(staff, township, t0):
+    for kind in ("daily_education", "inquiry", "pre_appointment", "admonishment"):
+        driver = procedure_driver("TH-01", staff, township, t0, start={"talk_kind": kind, "persons": ["handler"]},
+                                  record_talk={"talk_kind": kind, "follow_up_needed": kind == "admonishment"})
+        assert_closed(driver.run(), approved=True)
+        assert ("follow_up" in driver.completed_ids()) == (kind == "admonishment")
+    records = talks.talk_records(township.pk)
+    assert sorted(r["talk_kind"] for r in records) == ["admonishment", "daily_education", "inquiry", "pre_appointment"]
+    assert all(r["persons"] == ["handler"] and r["summary"] for r in records)
+    assert len(talks.talks_with(township.pk, "handler")) == 4 and talks.talks_with(township.pk, "alice") == []
+
+
+def test_only_the_discipline_inspector_records_talks_with_staff_of_the_township(staff, township, t0):
+    register_power("proc_th_01")
+    before = counts()
+    with pytest.raises(errors.ProcedureStarterRequired):
+        start_procedure("TH-01", actor=staff["chief"], organization=township, now=t0,
+                        data={"talk_kind": "inquiry", "persons": ["handler"]})  # fmt: skip
+    with pytest.raises(errors.PersonNotFound):
+        start_procedure("TH-01", actor=staff["inspector"], organization=township, now=t0,
+                        data={"talk_kind": "inquiry", "persons": ["stranger"]})  # fmt: skip
+    assert counts() == before
