@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework.permissions import BasePermission
 
 from engine import exceptions as engine_errors
+from engine.institutions.oversight import restrict_confidential
 from engine.models import Assignment, AuditEvent, Case, Organization, WorkItem
 from engine.rules import org_subtree
 from engine.townships import visible_township_ids
@@ -146,13 +147,13 @@ def visible_cases(user: AbstractBaseUser) -> QuerySet[Case]:
         return Case.objects.none()
     scope = scope_of(user)
     org_ids = scope.org_ids
-    return Case.objects.filter(
-        Q(organization_id__in=org_ids)
-        | Q(handling_unit_id__in=org_ids)
-        | Q(pk__in=inbox(user).values("case_id"))
-        | Q(pk__in=AuditEvent.objects.filter(actor=user).values("case_id")),
+    involved = Q(pk__in=inbox(user).values("case_id")) | Q(pk__in=AuditEvent.objects.filter(actor=user).values("case_id"))
+    cases = Case.objects.filter(
+        Q(organization_id__in=org_ids) | Q(handling_unit_id__in=org_ids) | involved,
         township_id__in=scope.township_ids,
     )
+    # 问责 and 四谈话 cases: the discipline inspector, the leaders and those involved only
+    return restrict_confidential(cases, positions=scope.positions, involved=involved)
 
 
 def visible_organizations(user: AbstractBaseUser) -> QuerySet[Organization]:

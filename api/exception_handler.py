@@ -29,6 +29,7 @@ from diagrams import DiagramError
 from engine import exceptions as engine_errors
 from engine import public
 from engine import rule_errors
+from engine.institutions import errors as institution_errors
 
 HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     # bad input: the request names something that does not exist or breaks a form or a rule
@@ -49,6 +50,8 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     engine_errors.ConflictOfInterest: status.HTTP_403_FORBIDDEN,
     engine_errors.ChiefNotDirectHandler: status.HTTP_403_FORBIDDEN,
     rule_errors.NotThePresider: status.HTTP_403_FORBIDDEN,
+    institution_errors.ProcedureStarterRequired: status.HTTP_403_FORBIDDEN,
+    institution_errors.NotThePersonConcerned: status.HTTP_403_FORBIDDEN,
     # missing objects
     engine_errors.CaseNotFound: status.HTTP_404_NOT_FOUND,
     engine_errors.TaskNotFound: status.HTTP_404_NOT_FOUND,

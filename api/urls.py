@@ -6,7 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from api.views import cases, catalog, charts, oversight, public, tasks
+from api.views import cases, catalog, charts, institutions, oversight, public, tasks
 from api.views.auth import RevokeTokenView, TokenView
 from ops.health import health
 
@@ -112,6 +112,12 @@ urlpatterns = [
     path("complaints/<id:complaint_id>/reply/", oversight.ReplyComplaintView.as_view(), name="reply-complaint"),
     path("objections/", oversight.ObjectionListView.as_view(), name="objections"),
     path("accountability/", oversight.AccountabilityListView.as_view(), name="accountability"),
+    path("accountability/outcomes/", institutions.AccountabilityOutcomeListView.as_view(), name="outcomes"),
+    path("accountability/mine/", institutions.MyRecordsView.as_view(), name="my-records"),
+    path("talks/", institutions.TalkListView.as_view(), name="talks"),
+    path("procedures/", institutions.ProcedureListView.as_view(), name="procedures"),
+    path("procedures/<code:code>/", institutions.ProcedureDetailView.as_view(), name="procedure"),
+    path("procedures/<code:code>/cases/", institutions.StartProcedureView.as_view(), name="start-procedure"),
     # the public, without login
     path("public/notices/", public.NoticeListView.as_view(), name="notices"),
     path("public/notices/<uuid:case_id>/", public.NoticeDetailView.as_view(), name="notice"),

@@ -19,7 +19,10 @@ PARSERS = [SafeJSONParser]  # JSON request bodies only (the web pages have their
 
 
 def power_names() -> dict[str, str]:
-    return dict(Power.objects.values_list("code", "name"))
+    """Names by code: the powers and the institutions' procedures (三重一大, 四议两公开, 问责, 四谈话)."""
+    from processes.procedures import procedures
+
+    return {**{p.code: p.name for p in procedures()}, **dict(Power.objects.values_list("code", "name"))}
 
 
 class _Context:
