@@ -29,7 +29,7 @@ THIRTY_DAY_REMEDY = "当事人对处理决定不服的，可以自接到处理�
 class PowerCharts:
     """Everything needed to draw a power's charts."""
 
-    power: Power
+    power: Power | None  # None for a procedure of the institutions
     definition: ProcessDefinition
     sheet: PowerSheet
     model: BpmnModel
@@ -116,6 +116,42 @@ def power_charts(power: Power, *, public_base: str = "") -> PowerCharts:
         position_names=positions,
     )  # fmt: skip
 
+
+
+IMPLEMENTING = {"sanzhong": "乡党委、乡人民政府", "siyi": "村党组织、村民委员会", "wenze": "乡纪委", "talk": "乡纪委"}
+PROCEDURE_REMEDY = {
+    "wenze": "被问责人对问责决定不服的，可以自收到决定之日起一个月内向作出决定的党组织申请复查（中国共产党问责条例，条号待核）。",
+    "talk": "谈话对象对谈话内容有异议的，可以向乡纪委说明或向县纪委监委反映。",
+}  # fmt: skip
+OPEN_REMEDY = "对决策和执行有意见的，可以向乡纪委反映或拨打监督电话；村级事项也可以向乡人民政府反映。"
+
+
+def procedure_charts(procedure: Any, *, public_base: str = "") -> PowerCharts:
+    """The charts of a procedure of the institutions (processes/catalog/procedures.yaml): the same
+    poster and risk map as a power's, its header from the procedure's catalog entry."""
+    definition = ProcessDefinition.objects.get(process_id=procedure.process_id, is_current=True)
+    model, called = definition_models(definition)
+    drawn = {node.id for node in model.process(definition.process_id).nodes}
+    positions = dict(Position.objects.values_list("code", "name"))
+    limit = procedure.promised_limit or {}
+    path = f"/api/procedures/{procedure.code}/"
+    sheet = PowerSheet(
+        township=_setting("township_name", "示范乡"), code=procedure.code, name=procedure.name, category="制度程序",
+        legal_bases=tuple(b.label for b in procedure.legal_bases), implementing_subject=IMPLEMENTING[procedure.kind],
+        handling_unit=procedure.handling_unit, supervising_leader=procedure.supervising_leader,
+        legal_limit="无统一时限", promised_limit=_limit(limit.get("value"), limit.get("unit", ""), ""),
+        fee="不收费", supervision_phone=_setting("supervision_phone"), complaint_phone=_setting("complaint_phone"),
+        issue_date=definition.created_at.date(), version=f"V{definition.version}",
+        public_url=f"{public_base.rstrip('/')}{path}" if public_base else path,
+        remedy=PROCEDURE_REMEDY.get(procedure.kind, OPEN_REMEDY),
+    )  # fmt: skip
+    risks = tuple(
+        RiskPoint(node_id=r["node"], description=r["description"], level=r["level"], measures=tuple(r["measures"]),
+                  responsible=positions.get(r["responsible"], ""), supervisor=positions.get(r["supervisor"], ""))
+        for r in procedure.risk_points if r["node"] in drawn
+    )  # fmt: skip
+    return PowerCharts(power=None, definition=definition, sheet=sheet, model=model, called_models=called,
+                       risks=risks, position_names=positions)  # fmt: skip
 
 
 def case_chart(case: Any, *, expand: bool = False, step: int | None = None, fmt: str = "svg") -> bytes:

@@ -3,6 +3,8 @@ follow-up); a follow-up is a step of its own; only the inspector starts one."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from engine.institutions import errors, talks
@@ -35,3 +37,18 @@ def test_only_the_discipline_inspector_records_talks_with_staff_of_the_township(
         start_procedure("TH-01", actor=staff["inspector"], organization=township, now=t0,
                         data={"talk_kind": "inquiry", "persons": ["stranger"]})  # fmt: skip
     assert counts() == before
+
+
+def test_the_procedures_have_wall_posters_and_risk_maps(db, tmp_path):
+    from django.core.management import call_command
+
+    call_command("load_catalog", stdout=io.StringIO())
+    call_command("render_flowcharts", "--procedures", "--kind", "poster", "--format", "svg", "--out", str(tmp_path),
+                 stdout=io.StringIO())  # fmt: skip
+    call_command("render_flowcharts", "--power", "SZ-04", "--kind", "risk", "--format", "svg", "--out", str(tmp_path),
+                 stdout=io.StringIO())  # fmt: skip
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == sorted([f"{c}-poster-A3.svg" for c in ("SZ-01", "SZ-02", "SZ-03", "SZ-04", "SY-01", "WZ-01",
+                                                             "TH-01")] + ["SZ-04-risk-A3.svg"])  # fmt: skip
+    poster = (tmp_path / "SY-01-poster-A3.svg").read_text(encoding="utf-8")
+    assert "村民委员会组织法" in poster and "条号待核" in poster and "决议公开" in poster

@@ -7,15 +7,18 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from processes.charts import FORMATS, KINDS, PAPERS, POSTER, power_charts
+from processes.charts import FORMATS, KINDS, PAPERS, POSTER, power_charts, procedure_charts
 from processes.models import Power
+from processes.procedures import by_code, procedures
 
 
 class Command(BaseCommand):
     help = "生成权力运行流程图（poster）或廉政风险防控图（risk），PDF/SVG/PNG，A3/A4。"
 
     def add_arguments(self, parser):
-        parser.add_argument("--power", help="只生成这一项权力（权力编码，如 JF-01）")
+        parser.add_argument("--power", help="只生成这一项权力或制度程序（编码，如 JF-01、SZ-04）")
+        parser.add_argument("--procedures", action="store_true", dest="procedures_only",
+                            help="生成全部制度程序（“三重一大”、“四议两公开”、问责、“四谈话”）的图")
         parser.add_argument("--kind", choices=KINDS, default=POSTER)
         parser.add_argument("--format", choices=FORMATS, default="pdf")
         parser.add_argument("--paper", choices=PAPERS, default="A3")
@@ -23,20 +26,25 @@ class Command(BaseCommand):
         parser.add_argument("--public-base", default="", help="二维码指向的公开页面地址前缀")
 
     def handle(self, *args, power=None, kind=POSTER, format="pdf", paper="A3", out="out/flowcharts",
-               public_base="", **options):  # fmt: skip
-        powers = Power.objects.filter(is_active=True).select_related("category", "supervision_phone_setting")
-        if power:
-            powers = powers.filter(code=power)
-            if not powers.exists():
-                raise CommandError(f"权力清单中没有 {power}")
-        powers = list(powers.order_by("category__order", "sequence"))
+               public_base="", procedures_only=False, **options):  # fmt: skip
+        chosen = by_code(power) if power else None
+        if procedures_only or chosen is not None:  # the institutions: 三重一大, 四议两公开, 问责, 四谈话
+            powers = [chosen] if chosen is not None else list(procedures())
+        else:
+            rows = Power.objects.filter(is_active=True).select_related("category", "supervision_phone_setting")
+            if power:
+                rows = rows.filter(code=power)
+                if not rows.exists():
+                    raise CommandError(f"权力清单中没有 {power}")
+            powers = list(rows.order_by("category__order", "sequence"))
         if not powers:
             raise CommandError("权力清单为空：请先运行 load_catalog")
         folder = Path(out)
         folder.mkdir(parents=True, exist_ok=True)
         label = "风险防控图" if kind != POSTER else "运行流程图"
         for item in tqdm(powers, desc=f"生成{label}", unit="项", file=self.stderr._out, disable=len(powers) < 2):
-            charts = power_charts(item, public_base=public_base)
+            make = power_charts if isinstance(item, Power) else procedure_charts
+            charts = make(item, public_base=public_base)
             data = charts.build(kind, paper=paper).render(format)
             path = folder / f"{item.code}-{kind}-{paper}.{format}"
             path.write_bytes(data)
