@@ -18,7 +18,7 @@ from diagrams import PowerSheet
 from engine.models import Case, Organization
 from engine.services import current_definition
 from engine.townships import power_as_township_runs_it
-from processes.charts import POSTER, RISK, case_chart, power_charts
+from processes.charts import POSTER, RISK, case_chart, power_charts, procedure_charts
 from processes.models import Power
 
 CACHE_SECONDS = 24 * 3600
@@ -50,6 +50,24 @@ def render_poster(
     content = charts.build(RISK if kind == "risk" else POSTER, paper=paper).render(fmt)
     cache.set(key, content, CACHE_SECONDS)
     return content
+
+
+def render_procedure_poster(procedure, *, kind: str, fmt: str, paper: str, public_base: str) -> bytes:
+    """The poster or risk map of a procedure of the institutions (三重一大, 四议两公开, 问责, 四谈话).
+
+    Raises: DefinitionNotFound, NotFound (a risk map without risk points), DiagramError.
+    """
+    definition = current_definition(procedure.process_id)
+    charts = procedure_charts(procedure, public_base=public_base)
+    if kind == "risk" and not charts.risks:
+        raise NotFound(_("该权力没有廉政风险点，无风险防控图"))
+    fingerprint = repr((definition.sha256, charts.sheet, charts.risks, kind, fmt, paper))
+    key = "poster:" + hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
+    cached = cache.get(key)
+    if cached is None:
+        cached = charts.build(RISK if kind == "risk" else POSTER, paper=paper).render(fmt)
+        cache.set(key, cached, CACHE_SECONDS)
+    return cached
 
 
 def limit_text(value: int | None, unit: str, note: str) -> str:

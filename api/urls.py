@@ -118,6 +118,10 @@ urlpatterns = [
     path("procedures/", institutions.ProcedureListView.as_view(), name="procedures"),
     path("procedures/<code:code>/", institutions.ProcedureDetailView.as_view(), name="procedure"),
     path("procedures/<code:code>/cases/", institutions.StartProcedureView.as_view(), name="start-procedure"),
+    re_path(r"^procedures/(?P<code>[A-Za-z0-9_-]{1,40})/poster\.(?P<fmt>svg|pdf|png)$",
+            charts.ProcedurePosterView.as_view(), name="procedure-poster"),
+    re_path(r"^procedures/(?P<code>[A-Za-z0-9_-]{1,40})/risk-map\.(?P<fmt>svg|pdf|png)$",
+            charts.ProcedureRiskMapView.as_view(), name="procedure-risk-map"),
     # the public, without login
     path("public/notices/", public.NoticeListView.as_view(), name="notices"),
     path("public/notices/<uuid:case_id>/", public.NoticeDetailView.as_view(), name="notice"),

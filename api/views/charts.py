@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.renderers import JSONRenderer
 
 from api import access, charts
@@ -16,6 +17,7 @@ from api.renderers import PDFRenderer, PNGRenderer, SVGRenderer
 from api.views.base import PublicView, StaffView
 from api.views.catalog import TownshipQuery
 from processes.models import Power
+from processes.procedures import by_code
 
 BINARY = OpenApiResponse(OpenApiTypes.BINARY)
 
@@ -67,6 +69,46 @@ class PowerPosterView(_PosterView):
 )
 class PowerRiskMapView(_PosterView):
     """廉政风险防控图（SVG、PDF 或 PNG；无需登录）。"""
+
+    kind = "risk"
+
+
+class _ProcedurePosterView(PublicView):
+    kind = "flow"
+    renderer_classes = [JSONRenderer, SVGRenderer, PDFRenderer, PNGRenderer]
+
+    def get(self, request, code: str, fmt: str):
+        params = PaperQuery(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        procedure = by_code(code.upper())
+        if procedure is None:
+            raise NotFound()
+        paper = params.validated_data["paper"]
+        content = charts.render_procedure_poster(procedure, kind=self.kind, fmt=fmt, paper=paper,
+                                                 public_base=request.build_absolute_uri("/"))  # fmt: skip
+        return _file(content, fmt, f"{procedure.code}-{self.kind}-{paper}.{fmt}")
+
+
+class PaperQuery(serializers.Serializer):
+    paper = serializers.ChoiceField(choices=["A3", "A4"], default="A3", help_text="纸张（竖版）")
+
+
+@extend_schema(
+    parameters=[PaperQuery],
+    responses={(200, "image/svg+xml"): BINARY, (200, "application/pdf"): BINARY, (200, "image/png"): BINARY},
+)
+class ProcedurePosterView(_ProcedurePosterView):
+    """制度程序运行流程图（“三重一大”、“四议两公开”、问责、“四谈话”；无需登录）。"""
+
+    kind = "flow"
+
+
+@extend_schema(
+    parameters=[PaperQuery],
+    responses={(200, "image/svg+xml"): BINARY, (200, "application/pdf"): BINARY, (200, "image/png"): BINARY},
+)
+class ProcedureRiskMapView(_ProcedurePosterView):
+    """制度程序廉政风险防控图（无需登录）。"""
 
     kind = "risk"
 

@@ -69,3 +69,11 @@ def test_talk_records_for_the_inspector_and_the_leaders(demo):
     assert demo.client("handler").get("/api/talks/").status_code == 403
     assert [t["subject"] for t in demo.client("handler").get("/api/accountability/mine/").json()["talks"]] == [
         "群众反映问题函询"]
+
+
+def test_the_procedures_posters_are_public(anon):
+    poster = anon.get("/api/procedures/WZ-01/poster.svg")
+    assert poster.status_code == 200 and poster["Content-Type"] == "image/svg+xml"
+    assert "问责" in poster.content.decode("utf-8")
+    assert anon.get("/api/procedures/SZ-04/risk-map.svg").status_code == 200
+    assert anon.get("/api/procedures/ZZ-99/poster.svg").status_code == 404

@@ -64,3 +64,17 @@ def test_counts_that_do_not_add_up_are_refused(staff, township, t0):
     with pytest.raises(errors.VillageCountsInvalid):
         driver.complete(item, {**driver.answer(item), "party_members_present": 31})
     assert counts() == before
+
+
+def test_comments_during_the_publication_are_registered_and_answered(staff, township, t0):
+    objected = []
+
+    def comment(driver):
+        if not objected:
+            objected.append(driver.object("广场选址占用了耕地"))
+
+    driver = procedure_driver("SY-01", staff, township, t0, start=START, hooks={"post_notice": comment})
+    assert_closed(driver.run(), approved=True)
+    assert driver.count("examine_objection") == 1
+    assert [s[0] for s in driver.submitted].index("examine_objection") > [s[0] for s in driver.submitted].index(
+        "post_notice")
