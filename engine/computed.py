@@ -185,6 +185,7 @@ COMPUTERS: dict[str, Callable[[Submission], dict[str, Any] | None]] = {
                                                                       sub.case.organization_id),
     "sanzhong_circulation": lambda sub: sanzhong.circulation(organization_id=sub.case.organization_id, now=sub.now),
     "sanzhong_appointment_effective": lambda sub: sanzhong.check_appointment(sub.case, sub.context()),
+    "village_evaluation": lambda sub: village.check_power_vote(sub.case, sub.data),
     "siyi_party_members_review": lambda sub: village.party_members_review(sub.data),
     "siyi_villagers_resolution": lambda sub: village.villagers_resolution(sub.data),
     "wenze_statement": lambda sub: wenze.statement(actor=sub.actor, data=sub.data, now=sub.now),

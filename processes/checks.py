@@ -67,6 +67,9 @@ def check_procedure(procedure: Procedure) -> PowerCheck:
     unknown = [p for p in procedure.starters if p not in codes]
     if not procedure.starters or unknown:
         result.problems.append(f"发起岗位缺失或不存在：{unknown or '无'}")
+    unlisted = [c for c in procedure.serves_powers if not Power.objects.filter(code=c, is_active=True).exists()]
+    if unlisted:
+        result.problems.append(f"serves_powers 中的权力不在现行清单：{unlisted}")
     missing = [c for c in procedure.responsibilities if not Responsibility.objects.filter(code=c).exists()]
     if missing:
         result.problems.append(f"责任事项不存在：{missing}")

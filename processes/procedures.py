@@ -53,6 +53,7 @@ class Procedure:
     confidential: bool = False
     notice: Mapping[str, Any] | None = None
     threshold_setting: str = ""
+    serves_powers: tuple[str, ...] = ()  # powers whose village vote must come from this procedure (SY-01)
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -82,7 +83,7 @@ def _parse(entry: Mapping[str, Any]) -> Procedure:
         raise ProcedureFileError(f"{code}: no legal basis")
     known = {"code", "name", "kind", "process_id", "starters", "legal_bases", "handling_unit", "supervising_leader",
              "promised_limit", "responsibilities", "risk_points", "sanzhong_kind", "confidential", "notice",
-             "threshold_setting"}  # fmt: skip
+             "threshold_setting", "serves_powers"}  # fmt: skip
     unknown = sorted(set(entry) - known)
     if unknown:
         raise ProcedureFileError(f"{code}: unknown fields {unknown}")
@@ -94,6 +95,7 @@ def _parse(entry: Mapping[str, Any]) -> Procedure:
         risk_points=tuple(_flatten(entry.get("risk_points"))), sanzhong_kind=str(entry.get("sanzhong_kind") or ""),
         confidential=bool(entry.get("confidential", False)), notice=entry.get("notice"),
         threshold_setting=str(entry.get("threshold_setting") or ""),
+        serves_powers=tuple(entry.get("serves_powers") or ()),
     )  # fmt: skip
 
 

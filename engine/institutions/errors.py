@@ -137,3 +137,12 @@ class PersonNotFound(RuleViolation):
     def __init__(self, *, persons: Sequence[str]) -> None:
         EngineError.__init__(self, _("%(persons)s 不是本乡工作人员") % {"persons": "、".join(persons)},
                              persons=list(persons))  # fmt: skip
+
+
+class SiyiResolutionRequired(RuleViolation):
+    code = "siyi_resolution_required"
+
+    def __init__(self, *, power: str, reference: str = "") -> None:
+        EngineError.__init__(self, _("%(power)s 的村级表决须经“四议两公开”：请注明本乡已作出决议（到会人数符合法定要求、"
+                                     "决议通过）的“四议两公开”案件编号（%(reference)s 不符合）")
+                             % {"power": power, "reference": reference or "—"}, power=power, reference=reference)  # fmt: skip

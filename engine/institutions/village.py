@@ -56,3 +56,27 @@ def villagers_resolution(data: Mapping[str, Any]) -> dict[str, Any]:
         raise errors.VillageQuorumNotMet(rule=rule, present=present, base=base)
     passed = int(data.get("agree_count") or 0) * 2 > present
     return {"resolution_quorum_met": True, "resolution_passed": passed, "resolution_rule": f"{rule}；{PASS_RULE}"}
+
+
+SIYI_PROCESS = "proc_sy_01"
+
+
+def check_power_vote(case: Any, data: Mapping[str, Any]) -> None:
+    """A power the catalog routes through 四议两公开 (SY-01 `serves_powers`) records its village vote
+    only with a SY-01 case of the township whose villagers' resolution passed with the law's quorum.
+
+    Raises: SiyiResolutionRequired.
+    """
+    from engine.institutions.common import completions
+    from engine.models import Case
+    from processes.procedures import by_process_id
+
+    procedure = by_process_id(SIYI_PROCESS)
+    if procedure is None or not case.power_code or case.power_code not in procedure.serves_powers:
+        return
+    reference = str(data.get("siyi_case") or "")
+    siyi = Case.objects.filter(reference=reference, definition__process_id=SIYI_PROCESS,
+                               township_id=case.township_id).first() if reference else None  # fmt: skip
+    resolutions = completions(siyi, "villagers_resolution") if siyi is not None else []
+    if not resolutions or resolutions[-1][1].get("resolution_passed") is not True:
+        raise errors.SiyiResolutionRequired(power=case.power_code, reference=reference)

@@ -322,7 +322,10 @@ def _forms() -> list[dict]:
         "village_supervisor": s("到场监督的乡镇干部", max_length=150),
         "village_signature_ref": s("签字表留档编号", max_length=200),
         "village_opinion": s("评议意见"),
-    }))
+        "siyi_case": s("本村“四议两公开”案件编号（清单规定须经“四议两公开”的事项）", max_length=40),
+    }, required=["village_meeting_kind", "village_meeting_date", "village_expected_count", "village_present_count",
+                 "village_agree_count", "village_disagree_count", "village_abstain_count", "village_supervisor",
+                 "village_signature_ref", "village_opinion"]))  # fmt: skip
     add(form("filing_archive", "立卷归档", {
         "archive_number": s("档号", max_length=64),
         "retention": enum("保管期限", RETENTION),

@@ -78,3 +78,26 @@ def test_comments_during_the_publication_are_registered_and_answered(staff, town
     assert driver.count("examine_objection") == 1
     assert [s[0] for s in driver.submitted].index("examine_objection") > [s[0] for s in driver.submitted].index(
         "post_notice")
+
+
+def test_a_village_matter_of_a_power_is_voted_through_the_four_deliberations(loaded, staff, township, t0):
+    from engine import services
+    from tests.processes.conftest import CaseDriver, register_power
+
+    register_power("power_xk_03")
+    power = CaseDriver("power_xk_03", staff, township, t0)
+    power.case = services.start_case(process_id="power_xk_03", power_code="XK-03", actor=staff["clerk"],
+                                     organization=township, now=power.tick(), data={"applicant": "某合作社"})  # fmt: skip
+    item = power.run_until("village_meeting")
+    before = counts()
+    with pytest.raises(errors.SiyiResolutionRequired):
+        power.complete(item)
+    siyi = procedure_driver("SY-01", staff, township, power.now, start={"village": "东村", "matter": "集体土地对外发包"})
+    siyi.run_until("post_notice")  # the villagers' meeting has resolved; the resolution is being published
+    with pytest.raises(errors.SiyiResolutionRequired):  # an SY-01 case still before its resolution does not count
+        early = procedure_driver("SY-01", staff, township, power.now, start={"village": "东村", "matter": "另一事项"})
+        power.complete(item, {**power.answer(item), "siyi_case": early.case.reference})
+    assert counts()[2] == before[2]
+    power.now = siyi.now
+    power.complete(item, {**power.answer(item), "siyi_case": siyi.case.reference})
+    assert power.computed("village_meeting")["siyi_case"] == siyi.case.reference
