@@ -51,6 +51,7 @@ catalog: migrate
 
 demo: catalog
 	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_institutions
 
 run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -77,3 +77,18 @@ def test_the_procedures_posters_are_public(anon):
     assert "问责" in poster.content.decode("utf-8")
     assert anon.get("/api/procedures/SZ-04/risk-map.svg").status_code == 200
     assert anon.get("/api/procedures/ZZ-99/poster.svg").status_code == 404
+
+
+def test_the_demo_of_the_institutions(demo):
+    import io
+
+    from django.core.management import call_command
+
+    call_command("seed_institutions", allow_production=True, stdout=io.StringIO())
+    call_command("seed_institutions", allow_production=True, stdout=io.StringIO())  # idempotent
+    codes = sorted(Case.objects.filter(power_code__in=["SZ-04", "SY-01", "WZ-01", "TH-01"]).values_list("power_code",
+                                                                                                         flat=True))
+    assert codes == ["SY-01", "SZ-04", "TH-01", "WZ-01"]
+    assert len(demo.client("handler").get("/api/accountability/mine/").json()["waiting"]) == 1
+    board = demo.client().get("/api/public/notices/").json()
+    assert "东村“四议两公开”决议公开" in [n["title"] for n in board]
