@@ -101,3 +101,18 @@ def test_the_source_must_exist_in_the_township_and_the_persons_work_there(staff,
     with pytest.raises(errors.ProcedureStarterRequired):
         start_procedure("WZ-01", actor=staff["chief"], organization=township, now=t0, data=start(record))
     assert counts() == before
+
+
+def test_a_complaint_leads_to_an_outcome_linked_to_it_and_its_case(staff, township, t0, record):
+    from engine import public
+
+    complaint = public.file_complaint(kind="complaint", subject="经办人", case=record.case, content="多次往返",
+                                      complainant_name="张三", complainant_contact="13800000000", now=t0)  # fmt: skip
+    driver = procedure_driver("WZ-01", staff, township, t0, start={
+        "source": "complaint", "complaint_number": complaint.number, "persons_concerned": ["handler"],
+        "responsibility_code": "ZR-13", "matter": "群众投诉"})  # fmt: skip
+    driver.run_until("finding")
+    complete_as(driver, "hear_person", "handler")
+    assert_closed(driver.run(), approved=True)
+    outcome = AccountabilityOutcome.objects.get()
+    assert (outcome.complaint, outcome.subject_case, outcome.accountability_record) == (complaint, record.case, None)
