@@ -146,3 +146,10 @@ class SiyiResolutionRequired(RuleViolation):
         EngineError.__init__(self, _("%(power)s 的村级表决须经“四议两公开”：请注明本乡已作出决议（到会人数符合法定要求、"
                                      "决议通过）的“四议两公开”案件编号（%(reference)s 不符合）")
                              % {"power": power, "reference": reference or "—"}, power=power, reference=reference)  # fmt: skip
+
+
+class SanzhongKindNotListed(RuleViolation):
+    code = "sanzhong_kind_not_listed"
+
+    def __init__(self, *, kind: str) -> None:
+        EngineError.__init__(self, _("本乡设置的“三重一大”类别中没有“%(kind)s”") % {"kind": kind}, kind=kind)

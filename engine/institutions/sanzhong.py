@@ -49,6 +49,21 @@ def _amount_text(amount: Any) -> str:
     return f"{amount:g}" if isinstance(amount, float) else str(amount)
 
 
+KINDS_KEY = "sanzhong_kinds"
+
+
+def kinds(township_id: int | None = None) -> list[dict[str, Any]]:
+    """The township's 三重一大 kinds ({code, name, examples}) from its settings."""
+    value = _setting(KINDS_KEY, township_id)
+    return [dict(k) for k in value if isinstance(k, Mapping) and k.get("code")] if isinstance(value, list) else []
+
+
+def check_kind(kind: str, organization_id: int) -> None:
+    """A 三重一大 procedure starts only for a kind the township lists. Raises: SanzhongKindNotListed."""
+    if kind not in {k["code"] for k in kinds(meetings.township_of(organization_id))}:
+        raise errors.SanzhongKindNotListed(kind=kind)
+
+
 def decided_amount(reference: str, organization_id: int) -> float | None:
     """The amount a passed, completed 大额资金 decision of the township allows; None if there is none."""
     case = Case.objects.filter(reference=reference, definition__process_id=FUND_PROCESS,

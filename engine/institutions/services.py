@@ -76,6 +76,8 @@ def start_procedure(
     procedure = procedure_or_refuse(code)
     check_starter(procedure, actor, organization)
     data = dict(data or {})
+    if procedure.kind == "sanzhong":
+        sanzhong.check_kind(procedure.sanzhong_kind, organization.pk)
     if procedure.kind == "sanzhong" and procedure.sanzhong_kind == "fund" and "fund_amount" in data:
         sanzhong.check_fund_matter(data.get("fund_amount"), organization.pk)
     if procedure.kind == "wenze":

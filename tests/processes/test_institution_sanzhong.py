@@ -135,3 +135,31 @@ def test_an_appointment_takes_effect_only_after_the_pre_appointment_talk(staff, 
     driver.complete(item)
     assert driver.computed("appointment_effective")["pre_appointment_talks"] == [talk.case.reference]
     assert_closed(driver.run(), approved=True)
+
+
+def test_the_kinds_come_from_the_township_settings(loaded, staff, township, t0):
+    from engine.institutions.services import start_procedure
+    from engine.township_models import TownshipSettingValue
+    from processes.models import TownshipSetting
+
+    register_power("proc_sz_03")
+    setting = TownshipSetting.objects.get(key="sanzhong_kinds")
+    assert [k["code"] for k in setting.value] == ["policy", "personnel", "project", "fund"]
+    TownshipSettingValue.objects.create(township=township, setting=setting,
+                                        value=[k for k in setting.value if k["code"] != "project"])  # fmt: skip
+    before = counts()
+    with pytest.raises(errors.SanzhongKindNotListed):
+        start_procedure("SZ-03", actor=staff["recorder"], organization=township, now=t0, data={"topic": "项目"})
+    assert counts() == before
+
+
+def test_the_threshold_is_the_townships_own(loaded, staff, township, t0):
+    from engine.township_models import TownshipSettingValue
+    from processes.models import TownshipSetting
+
+    register_power("power_jf_03")
+    TownshipSettingValue.objects.create(township=township, setting=TownshipSetting.objects.get(
+        key="large_amount_threshold"), value=100000)  # fmt: skip
+    case = services.start_case(process_id="power_jf_03", power_code="JF-03", actor=staff["clerk"],
+                               organization=township, now=t0, data={"applicant": "张三", "fund_amount": 50000})
+    assert case.status == Case.Status.RUNNING  # below this township's 10万: an ordinary matter
