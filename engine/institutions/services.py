@@ -61,29 +61,50 @@ def _check_wenze(data: Mapping[str, Any], organization: Organization) -> None:
     _check_persons(list(data.get("persons_concerned") or []), organization)
 
 
+def check_start(*, code: str, power: Any, actor: AbstractBaseUser, organization: Organization,
+                data: Mapping[str, Any]) -> None:
+    """What a case asks of the institutions when it starts, whichever way it is started (the
+    services, the API, the web pages): a procedure's starting positions and its own conditions; a
+    power's fund amount against the 三重一大 threshold.
+
+    Raises: ProcedureStarterRequired, SanzhongKindNotListed, NotASanzhongMatter, SourceNotFound,
+    PersonNotFound, LargeAmountRequiresSanzhong, SanzhongDecisionNotFound.
+    """
+    procedure = by_code(code) if code and power is None else None
+    if procedure is None:
+        sanzhong.check_power_start(power=power, data=data, organization_id=organization.pk)
+        return
+    check_starter(procedure, actor, organization)
+    if procedure.kind == "sanzhong":
+        sanzhong.check_kind(procedure.sanzhong_kind, organization.pk)
+        if procedure.sanzhong_kind == "fund" and "fund_amount" in data:
+            sanzhong.check_fund_matter(data.get("fund_amount"), organization.pk)
+    if procedure.kind == "wenze":
+        _check_wenze(data, organization)
+    if procedure.kind == "talk":
+        _check_persons(list(data.get("persons") or []), organization)
+
+
+def procedure_limits(code: str) -> dict[str, Any] | None:
+    """The promised limit a procedure's case gets (None for a power, which brings its own)."""
+    procedure = by_code(code) if code else None
+    if procedure is None or not procedure.promised_limit:
+        return None
+    return {"promised": dict(procedure.promised_limit), "legal": None}
+
+
 @transaction.atomic
 def start_procedure(
     code: str, *, actor: AbstractBaseUser, organization: Organization, now: datetime,
     data: Mapping[str, Any] | None = None,
 ) -> Case:  # fmt: skip
-    """Start a case of a procedure by its code (SZ-01 … TH-01).
+    """Start a case of a procedure by its code (SZ-01 … TH-01); `start_case` checks the rest
+    (`check_start`) and copies the procedure's promised limit onto the case (`procedure_limits`).
 
-    Raises: PowerNotListed, ProcedureStarterRequired, NotASanzhongMatter, SourceNotFound,
-    PersonNotFound, and everything `start_case` raises.
+    Raises: PowerNotListed, and everything `start_case` raises.
     """
     from engine.services import start_case
 
     procedure = procedure_or_refuse(code)
-    check_starter(procedure, actor, organization)
-    data = dict(data or {})
-    if procedure.kind == "sanzhong":
-        sanzhong.check_kind(procedure.sanzhong_kind, organization.pk)
-    if procedure.kind == "sanzhong" and procedure.sanzhong_kind == "fund" and "fund_amount" in data:
-        sanzhong.check_fund_matter(data.get("fund_amount"), organization.pk)
-    if procedure.kind == "wenze":
-        _check_wenze(data, organization)
-    if procedure.kind == "talk":
-        _check_persons(list(data.get("persons") or []), organization)
-    limits = {"promised": dict(procedure.promised_limit), "legal": None} if procedure.promised_limit else None
-    return start_case(process_id=procedure.process_id, actor=actor, organization=organization, now=now, data=data,
-                      power_code=procedure.code, limits=limits)  # fmt: skip
+    return start_case(process_id=procedure.process_id, actor=actor, organization=organization, now=now,
+                      data=dict(data or {}), power_code=procedure.code)  # fmt: skip

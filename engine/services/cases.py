@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from engine import audit, bpmn, computed, rules, steps
 from engine import exceptions as exc
-from engine.institutions import sanzhong
+from engine.institutions import services as institutions
 from engine.models import AuditEvent, Case, ConflictDeclaration, Organization, WorkItem
 from engine.services._case_io import (
     NOTICE_TIMER_ID,
@@ -68,8 +68,8 @@ def start_case(
     parsed = parsed_definition(definition)
     start_data = audit.normalize_payload(data or {})
     rules.check_start_data(parsed, start_data)
-    # 三重一大: a fund use at or above the township's 大额 threshold is decided collectively first
-    sanzhong.check_power_start(power=power, data=start_data, organization_id=organization.pk)
+    # the institutions: a procedure's starters and conditions; a power's fund use against the 三重一大 threshold
+    institutions.check_start(code=power_code, power=power, actor=actor, organization=organization, data=start_data)
     state = steps.start(parsed, data=start_data, at=now)
     case = Case(
         reference=_new_reference(power_code, process_id, now), definition=definition, power_code=power_code,
@@ -77,6 +77,7 @@ def start_case(
         applicant_user=applicant_user, agent_user=agent_user,
     )  # fmt: skip
     rules.setup_case(case, power, now=now)
+    limits = limits or institutions.procedure_limits(power_code)
     if power is None and limits:
         case.promised_limit, case.legal_limit = limits.get("promised"), limits.get("legal")
         rules.set_deadlines(case)

@@ -52,3 +52,17 @@ def test_the_procedures_have_wall_posters_and_risk_maps(db, tmp_path):
                                                              "TH-01")] + ["SZ-04-risk-A3.svg"])  # fmt: skip
     poster = (tmp_path / "SY-01-poster-A3.svg").read_text(encoding="utf-8")
     assert "村民委员会组织法" in poster and "条号待核" in poster and "决议公开" in poster
+
+
+def test_a_procedure_started_through_start_case_keeps_its_starters_and_its_limit(staff, township, t0):
+    from engine import services
+
+    register_power("proc_th_01")
+    before = counts()
+    with pytest.raises(errors.ProcedureStarterRequired):  # the same rule on every route
+        services.start_case(process_id="proc_th_01", power_code="TH-01", actor=staff["clerk"], organization=township,
+                            now=t0, data={"talk_kind": "inquiry", "persons": ["handler"]})  # fmt: skip
+    assert counts() == before
+    case = services.start_case(process_id="proc_th_01", power_code="TH-01", actor=staff["inspector"],
+                               organization=township, now=t0, data={"talk_kind": "inquiry", "persons": ["handler"]})
+    assert case.promised_limit == {"value": 15, "unit": "working_day"} and case.due_at is not None
