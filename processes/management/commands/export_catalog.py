@@ -4,15 +4,20 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from processes.exchange import export_csv, export_xlsx
 
 
 class Command(BaseCommand):
-    help = _(
+    help = gettext_lazy(
         "导出权力清单（行政权力总表、各类分表、实施依据、廉政风险点、责任清单）为 XLSX 工作簿或 CSV 文件"
     )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any):
+        self.help = str(self.help)  # argparse needs a str, not a lazy translation
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("output", type=Path, help=_("XLSX 文件路径，或 CSV 文件所在目录"))

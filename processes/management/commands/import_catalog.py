@@ -4,13 +4,18 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from processes.exchange import CatalogImportError, import_csv, import_xlsx
 
 
 class Command(BaseCommand):
-    help = _("从 XLSX 工作簿或 CSV 目录导入权力清单；任何一行有误则全部不写入，并列出所有错误")
+    help = gettext_lazy("从 XLSX 工作簿或 CSV 目录导入权力清单；任何一行有误则全部不写入，并列出所有错误")
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any):
+        self.help = str(self.help)  # argparse needs a str, not a lazy translation
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("source", type=Path, help=_("XLSX 文件路径，或 CSV 文件所在目录"))
