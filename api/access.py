@@ -29,18 +29,19 @@ from engine.models import Assignment, AuditEvent, Case, Organization, WorkItem
 from engine.rules import org_subtree
 from engine.townships import visible_township_ids
 
-# position codes (processes/catalog/positions.yaml)
-WINDOW_CLERK, HANDLER, STATION_HEAD = "window_clerk", "handler", "station_head"
-DEPUTY, CHIEF, COMMITTEE_MEMBER, RECORDER = "deputy", "chief", "committee_member", "recorder"
-INSPECTOR, ARCHIVIST, ADMINISTRATOR = "discipline_inspector", "archivist", "administrator"
-VILLAGE_AGENT, VILLAGE_COMMITTEE = "village_agent", "village_committee"
+# the positions each action needs live with the services that check them (engine.authority);
+# the API repeats the check only to answer 403 before reading a request body
+from engine.authority import (  # noqa: E402
+    ADMINISTRATOR, ARCHIVIST, CANCELLERS, CHIEF, COMMITTEE_MEMBER, CONFLICT_RECORDERS, DEPUTY, HANDLER, INSPECTOR,
+    INSPECTORS, LEADERS_AND_INSPECTOR, RECORDER, REPLAYERS, STARTERS, STATION_HEAD, VILLAGE_AGENT,
+    VILLAGE_COMMITTEE, WINDOW_CLERK,
+)  # fmt: skip
 
-STARTERS = frozenset({WINDOW_CLERK, VILLAGE_AGENT, HANDLER, STATION_HEAD})
-CANCELLERS = frozenset({CHIEF, DEPUTY, ADMINISTRATOR})
-CONFLICT_RECORDERS = frozenset({CHIEF, DEPUTY, INSPECTOR, STATION_HEAD})
-REPLAYERS = frozenset({INSPECTOR, CHIEF, DEPUTY, ADMINISTRATOR})
-LEADERS_AND_INSPECTOR = frozenset({INSPECTOR, CHIEF, DEPUTY})
-INSPECTORS = frozenset({INSPECTOR})
+__all__ = [
+    "ADMINISTRATOR", "ARCHIVIST", "CANCELLERS", "CHIEF", "COMMITTEE_MEMBER", "CONFLICT_RECORDERS", "DEPUTY",
+    "HANDLER", "INSPECTOR", "INSPECTORS", "LEADERS_AND_INSPECTOR", "RECORDER", "REPLAYERS", "STARTERS",
+    "STATION_HEAD", "VILLAGE_AGENT", "VILLAGE_COMMITTEE", "WINDOW_CLERK",
+]  # fmt: skip
 
 
 class _Scope:

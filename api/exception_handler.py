@@ -45,6 +45,7 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     engine_errors.DataTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     # who may act: the user is known but holds no right to this step
     engine_errors.NotInLane: status.HTTP_403_FORBIDDEN,
+    engine_errors.NotAuthorized: status.HTTP_403_FORBIDDEN,
     engine_errors.NotAssignedMember: status.HTTP_403_FORBIDDEN,
     engine_errors.SeparationOfDuties: status.HTTP_403_FORBIDDEN,
     engine_errors.ConflictOfInterest: status.HTTP_403_FORBIDDEN,
@@ -60,6 +61,7 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     public.ComplaintNotFound: status.HTTP_404_NOT_FOUND,
     # the state of the case (or the order of work) does not allow it now
     engine_errors.CaseClosed: status.HTTP_409_CONFLICT,
+    engine_errors.ClockBehindRecord: status.HTTP_409_CONFLICT,
     engine_errors.TaskNotReady: status.HTTP_409_CONFLICT,
     engine_errors.TaskClaimedByOther: status.HTTP_409_CONFLICT,
     engine_errors.TaskNotClaimed: status.HTTP_409_CONFLICT,

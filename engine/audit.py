@@ -94,6 +94,7 @@ def append_event(
     )  # fmt: skip
     case.last_sequence = sequence
     case.last_hash = event.hash
+    case.last_event_at = at
     return event
 
 

@@ -303,3 +303,23 @@ class PositionNotFound(EngineError):
 
     def __init__(self, *, position: str) -> None:
         super().__init__(_("岗位 %(position)s 不存在") % {"position": position}, position=position)
+
+
+class NotAuthorized(EngineError):
+    code = "not_authorized"
+
+    def __init__(self, *, action: str, required: list[str]) -> None:
+        if required:
+            message = _("您在本案所属组织中不担任可执行“%(action)s”的岗位（需要：%(required)s）") % {
+                "action": action, "required": "、".join(required)}  # fmt: skip
+        else:
+            message = _("您在本案所属组织中没有岗位，不能执行“%(action)s”") % {"action": action}
+        super().__init__(message, action=action, required=required)
+
+
+class ClockBehindRecord(EngineError):
+    code = "clock_behind_record"
+
+    def __init__(self, *, at: str, last: str) -> None:
+        super().__init__(_("办理时间 %(at)s 早于本案已记录的最后时间 %(last)s：审计时间不能倒退") % {"at": at, "last": last},
+                         at=at, last=last)  # fmt: skip

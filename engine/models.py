@@ -179,6 +179,12 @@ class Case(models.Model):
     state_hash = models.CharField(_("状态摘要"), max_length=64)
     last_sequence = models.PositiveIntegerField(_("最新审计序号"), default=0)
     last_hash = models.CharField(_("最新审计哈希"), max_length=64, default="")
+    last_event_at = models.DateTimeField(_("最新审计时间"), null=True, blank=True,
+                                         help_text=_("本案最后一条审计事件的时间；之后的事件不得早于它"))
+    first_responder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("首问负责人"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("登记申请的用户，由系统记录"),
+    )  # fmt: skip
     next_timer_due = models.DateTimeField(_("下次定时"), null=True, blank=True, db_index=True)
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("发起人"), null=True, on_delete=models.SET_NULL, related_name="+"

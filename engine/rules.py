@@ -176,8 +176,7 @@ def separation_rules(case: Case) -> tuple[str, ...]:
 
 
 def check_task_action(
-    *, case: Case, work_item: WorkItem, actor: AbstractBaseUser, action: str, now: datetime,
-    state: CaseState | None = None,
+    *, case: Case, work_item: WorkItem, actor: AbstractBaseUser, action: str, now: datetime, state: CaseState,
 ) -> None:  # fmt: skip
     """Raises: TaskClaimedByOther, TaskNotClaimed, NotAssignedMember, NotInLane,
     SeparationOfDuties, ConflictOfInterest, ChiefNotDirectHandler, ChiefMustSpeakLast."""
@@ -240,26 +239,16 @@ def check_task_action(
             raise exc.ChiefMustSpeakLast(waiting=others.count())
 
 
-def _task_properties(case: Case, work_item: WorkItem, state: CaseState | None) -> Mapping[str, str]:
-    parsed = state.parsed if state is not None else None
-    if parsed is None:
-        from engine.services import parsed_definition
-
-        parsed = parsed_definition(case.definition)
-    info = parsed.user_tasks.get(work_item.bpmn_id)
+def _task_properties(case: Case, work_item: WorkItem, state: CaseState) -> Mapping[str, str]:
+    info = state.parsed.user_tasks.get(work_item.bpmn_id)
     return info.properties if info is not None else {}
 
 
-def _actors_of_duty(case: Case, duty: str, state: CaseState | None) -> set[str]:
+def _actors_of_duty(case: Case, duty: str, state: CaseState) -> set[str]:
     """Users who completed tasks of the given duty on this case (from its audit trail)."""
     from engine.models import AuditEvent
 
-    parsed = state.parsed if state is not None else None
-    if parsed is None:
-        from engine.services import parsed_definition
-
-        parsed = parsed_definition(case.definition)
-    ids = [bpmn_id for bpmn_id, info in parsed.user_tasks.items() if info.properties.get("duty") == duty]
+    ids = [bpmn_id for bpmn_id, info in state.parsed.user_tasks.items() if info.properties.get("duty") == duty]
     if not ids:
         return set()
     return set(
@@ -318,10 +307,6 @@ def _meets(count: int, base: int, rule: Any) -> bool:
         left, right = count * int(rule["denominator"]), base * int(rule["numerator"])
         return left >= right if rule.get("comparison") == "gte" else left > right
     return count > base * float(rule)
-
-
-def check_can_cancel(*, case: Case, actor: AbstractBaseUser) -> None:
-    """Hook for who may cancel a case (the API restricts it to leaders and administrators)."""
 
 
 # ------------------------------------------------------------------------------------------

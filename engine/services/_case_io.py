@@ -16,13 +16,28 @@ from engine import exceptions as exc
 from engine.models import Case, Timer, WorkItem
 from engine.services.definitions import parsed_definition
 
-SYSTEM_ACTOR = "system"
-OBJECTION_MESSAGE = "objection"
-NOTICE_TIMER_ID = "notice_period"
+from engine.names import NOTICE_TIMER_ID, OBJECTION_MESSAGE, SYSTEM_ACTOR  # noqa: F401 (re-exported)
 
 
 def _actor_name(actor: AbstractBaseUser | None) -> str:
     return actor.get_username() if actor is not None else SYSTEM_ACTOR
+
+
+def _check_clock_start(now: datetime) -> None:
+    if now is None or now.tzinfo is None:
+        raise exc.ClockNotSet()
+
+
+def _check_clock(case: Case, now: datetime) -> None:
+    """Per case, event times never decrease and never precede the case's start (the caller holds the lock).
+
+    Raises:
+        ClockNotSet (no aware time), ClockBehindRecord.
+    """
+    _check_clock_start(now)
+    last = case.last_event_at or case.started_at
+    if last is not None and now < last:
+        raise exc.ClockBehindRecord(at=audit.canonical_time(now), last=audit.canonical_time(last))
 
 
 def _locked_case(case_id: UUID | str, *, running: bool = True, skip_locked: bool = False) -> Case:
@@ -119,7 +134,7 @@ def _store(
 
 
 _CASE_FIELDS = ["status", "next_timer_due", "workflow_json", "state_hash", "updated_at", "closed_at",
-                "last_sequence", "last_hash", "paused_since", "paused_working_days", "due_at", "legal_due_at"]  # fmt: skip
+                "last_sequence", "last_hash", "last_event_at", "first_responder", "paused_since", "paused_working_days", "due_at", "legal_due_at"]  # fmt: skip
 
 
 def _record(
@@ -127,6 +142,7 @@ def _record(
     items: list[WorkItem], key: bpmn.TaskKey | None = None, payload: Mapping[str, Any],
     claimed_by: dict[UUID, Any] | None = None,
 ) -> Case:  # fmt: skip
+    _check_clock(case, now)
     _store(case, state, now=now, items=items, claimed_by=claimed_by)
     body = dict(payload)
     if key is not None:

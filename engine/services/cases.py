@@ -17,13 +17,14 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from engine import audit, bpmn, computed, rules, steps
+from engine import audit, authority, bpmn, computed, rules, steps
 from engine import exceptions as exc
 from engine.institutions import services as institutions
 from engine.models import AuditEvent, Case, ConflictDeclaration, Organization, WorkItem
+from engine.names import NOTICE_TIMER_ID, OBJECTION_MESSAGE
 from engine.services._case_io import (
-    NOTICE_TIMER_ID,
-    OBJECTION_MESSAGE,
+    _check_clock,
+    _check_clock_start,
     _load_state,
     _locked_case,
     _record,
@@ -57,12 +58,15 @@ def start_case(
     promised/legal limits of a process that is not on the power list (powers bring their own).
 
     Raises:
-        OrganizationNotInTownship, OrganizationNotFound (the actor holds no post in its township),
-        DefinitionNotFound, PowerNotListed, ProcessError.
+        NotAuthorized (no starting position in `organization`), OrganizationNotInTownship,
+        OrganizationNotFound (the actor holds no post in its township), DefinitionNotFound, PowerNotListed,
+        ProcessError.
     """
-    bpmn.check_data_size(data or {})
     township = township_of(organization)  # OrganizationNotInTownship
     check_township_member(actor, township.pk, not_found=exc.OrganizationNotFound(organization=organization.code))
+    authority.require(authority.START, actor=actor, organization_id=organization.pk)
+    _check_clock_start(now)
+    bpmn.check_data_size(data or {})
     definition = current_definition(process_id)
     power = rules.check_can_start(definition=definition, power_code=power_code, actor=actor, organization=organization)
     parsed = parsed_definition(definition)
@@ -107,13 +111,27 @@ def _task_step(case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser
     _check_sees(case, actor)
     items = _work_items(case)
     state = _load_state(case, items)
+    _check_clock(case, now)
     task_uuid = _as_uuid(task_id)
     key = bpmn.task_key(state.workflow, task_uuid)  # TaskNotFound / TaskNotReady
     work_item = next((wi for wi in items if wi.task_id == task_uuid), None)
     if work_item is None:
         raise exc.TaskNotReady(task=str(task_id), state="NOT_READY")
     rules.check_task_action(case=case, work_item=work_item, actor=actor, action=action, now=now, state=state)
+    if not work_item.lane and not work_item.member:  # lane and member are checked by the rules
+        authority.require_staff(actor=actor, organization_id=case.organization_id, action=action)
     return _Step(case, state, items, work_item, key)
+
+
+FIRST_RESPONDER = "first_responder"
+
+
+def _with_first_responder(step: _Step, actor: AbstractBaseUser, data: dict[str, Any]) -> dict[str, Any]:
+    """首问负责: the registration of an application (a form with `first_responder`, which the rules
+    compute as the registering user) also records that user on the case."""
+    if data.get(FIRST_RESPONDER) == actor.get_username() and step.case.first_responder_id is None:
+        step.case.first_responder = actor
+    return data
 
 
 def _as_uuid(value: UUID | str) -> UUID:
@@ -165,10 +183,9 @@ def complete_task(
         raise exc.InvalidTaskData(fields={"data": [_("表单数据应为 JSON 对象")]})
     bpmn.check_data_size(data)
     step = _task_step(case_id, task_id, actor, now, rules.COMPLETE)
-    submitted = audit.normalize_payload(data)
-    # values the rules compute (periods, the meeting roster and fractions) join what was typed
-    submission = computed.Submission(step.case, step.state, step.work_item, actor, submitted, now)
-    submitted = audit.normalize_payload(computed.prepare(submission))
+    submission = computed.Submission(step.case, step.state, step.work_item, actor, audit.normalize_payload(data), now)
+    # values the rules compute (periods, the meeting roster and fractions, 首问负责) join what was typed
+    submitted = _with_first_responder(step, actor, audit.normalize_payload(computed.prepare(submission)))
     rules.check_task_data(case=step.case, state=step.state, work_item=step.work_item, actor=actor, data=submitted)
     steps.complete(step.state, step.key, data=submitted, at=now, task_id=step.work_item.task_id)
     return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_COMPLETED, actor=actor, now=now, key=step.key,
@@ -182,11 +199,15 @@ def send_message(
     """Deliver a message to a case, e.g. an objection during its notice period (any number of them).
 
     Raises:
-        CaseNotFound, CaseClosed, MessageNotExpected.
+        CaseNotFound, CaseClosed, MessageNotExpected, NotAuthorized (a named actor without a position in
+        the case's organization), ClockBehindRecord.
     """
     bpmn.check_data_size(data)
     case = _locked_case(case_id)
     _check_sees(case, actor)
+    if actor is not None:  # None: the public (an objection on the notice board)
+        authority.require_staff(actor=actor, organization_id=case.organization_id, action="message")
+    _check_clock(case, now)
     items = _work_items(case)
     state = _load_state(case, items)
     if name == OBJECTION_MESSAGE and not any(t.bpmn_id == NOTICE_TIMER_ID for t in bpmn.pending_timers(state.workflow)):
@@ -205,14 +226,17 @@ def declare_conflict(
     """Record a conflict of interest: `user` is recused from the case, which is marked 单独备案.
 
     Raises:
-        CaseNotFound, CaseClosed, InvalidTaskData (unknown relation or a second declaration).
+        CaseNotFound, CaseClosed, NotAuthorized, ClockBehindRecord, InvalidTaskData (unknown relation or a
+        second declaration).
     """
-    if relation not in ConflictDeclaration.Relation.values:
-        raise exc.InvalidTaskData(fields={"relation": [_("未知的利害关系“%(relation)s”") % {"relation": relation}]})
     case = _locked_case(case_id)
     _check_sees(case, actor)
+    authority.require(authority.DECLARE_CONFLICT, actor=actor, organization_id=case.organization_id)
+    _check_clock(case, now)
+    if relation not in ConflictDeclaration.Relation.values:
+        raise exc.InvalidTaskData(fields={"relation": [_("未知的利害关系“%(relation)s”") % {"relation": relation}]})
     if case.township_id not in visible_township_ids(user) or user.pk is None:
-        raise exc.InvalidTaskData(fields={"user": ["not staff of the case's township"]})
+        raise exc.InvalidTaskData(fields={"user": [_("该人员不是本案所属乡镇的工作人员")]})
     if case.conflicts.filter(user=user).exists():
         raise exc.InvalidTaskData(fields={"user": [_("该人员已申报过利害关系")]})
     items = _work_items(case)
@@ -229,13 +253,15 @@ def cancel_case(case_id: UUID | str, *, actor: AbstractBaseUser, reason: str, no
     """Cancel a running case with a reason; its work items and timers are withdrawn.
 
     Raises:
-        ReasonRequired, CaseNotFound, CaseClosed.
+        ReasonRequired, CaseNotFound, CaseClosed, NotAuthorized (not chief, deputy or administrator),
+        ClockBehindRecord.
     """
     if not isinstance(reason, str) or not reason.strip():
         raise exc.ReasonRequired()
     case = _locked_case(case_id)
     _check_sees(case, actor)
-    rules.check_can_cancel(case=case, actor=actor)
+    authority.require(authority.CANCEL, actor=actor, organization_id=case.organization_id)
+    _check_clock(case, now)
     items = _work_items(case)
     state = _load_state(case, items)
     steps.cancel(state)

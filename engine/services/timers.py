@@ -12,7 +12,7 @@ from django.db import transaction
 from engine import audit, bpmn, computed, rules, steps, workdays
 from engine import exceptions as exc
 from engine.models import AccountabilityRecord, AuditEvent, Case, WorkItem
-from engine.services._case_io import SYSTEM_ACTOR, _load_state, _locked_case_or_none, _record, _work_items
+from engine.services._case_io import SYSTEM_ACTOR, _check_clock, _load_state, _locked_case_or_none, _record, _work_items
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +77,7 @@ def escalate_case(case_id: UUID | str, *, now: datetime) -> int:
     case = _locked_case_or_none(case_id)
     if case is None:
         return 0
+    _check_clock(case, now)
     raised = 0
     audit.recorded_head(case)  # refuses an edited state hash (SnapshotTampered)
     items = _work_items(case)
@@ -112,7 +113,7 @@ def _escalate(case: Case, item: WorkItem, *, level: int, now: datetime, items: l
         payload={"level": level, "notified": notified, "record": record.pk, "due_at": audit.canonical_time(item.due_at)},
         state_hash=case.state_hash,
     )  # fmt: skip
-    case.save(update_fields=["last_sequence", "last_hash"])
+    case.save(update_fields=["last_sequence", "last_hash", "last_event_at"])
 
 
 def escalate_overdue(*, now: datetime) -> int:
