@@ -139,17 +139,23 @@ def body_of(event: AuditEvent) -> dict[str, Any]:
 
 
 def verify_events(case: Case, events: Iterable[AuditEvent]) -> ChainReport:
-    """Check one case's chain: contiguous sequences from 1, each link's hash, and the case head.
+    """Check one case's chain: contiguous sequences from 1, each link's hash, the case head, and
+    time: per case, event times never decrease and never precede the case's start.
 
     Detects a changed event (its hash no longer matches), a deleted event (a gap, or a head that
-    points past the end), and swapped events (sequence order or links no longer match).
+    points past the end), an inserted event (a repeated sequence, or more events than the head
+    records), swapped events (sequence order or links no longer match) and a time going back.
     """
     prev_hash = GENESIS_HASH
     expected_sequence = 1
     count = 0
     scheme_floor = HASH_SCHEME_LEGACY  # a chain never goes back to an older scheme
+    prev_at = case.started_at
     for event in events:
         count += 1
+        if event.sequence < expected_sequence:
+            return ChainReport(str(case.pk), False, count, event.sequence,
+                               _("第 %(seq)s 条重复出现（事件被插入）") % {"seq": event.sequence})  # fmt: skip
         if event.sequence != expected_sequence:
             return ChainReport(str(case.pk), False, count, expected_sequence,
                                _("应为第 %(expected)s 条，实为第 %(found)s 条（缺失或顺序被改）") % {"expected": expected_sequence, "found": event.sequence})  # fmt: skip
@@ -160,11 +166,19 @@ def verify_events(case: Case, events: Iterable[AuditEvent]) -> ChainReport:
         scheme_floor = event.hash_scheme
         if chain_hash(prev_hash, body_of(event), event.hash_scheme) != event.hash:
             return ChainReport(str(case.pk), False, count, event.sequence, _("事件内容与其哈希不符（内容被改动）"))
+        if prev_at is not None and event.at < prev_at:
+            return ChainReport(str(case.pk), False, count, event.sequence,
+                               _("事件时间早于上一条事件或案件发起时间（时间倒退）"))  # fmt: skip
+        prev_at = event.at
         prev_hash = event.hash
         expected_sequence += 1
-    if case.last_sequence != expected_sequence - 1:
+    found = expected_sequence - 1
+    if case.last_sequence > found:
         return ChainReport(str(case.pk), False, count, expected_sequence,
-                           _("案件记录应有 %(head)s 条事件，链上只有 %(found)s 条（事件被删除）") % {"head": case.last_sequence, "found": expected_sequence - 1})  # fmt: skip
+                           _("案件记录应有 %(head)s 条事件，链上只有 %(found)s 条（事件被删除）") % {"head": case.last_sequence, "found": found})  # fmt: skip
+    if case.last_sequence < found:
+        return ChainReport(str(case.pk), False, count, case.last_sequence + 1,
+                           _("案件记录只有 %(head)s 条事件，链上却有 %(found)s 条（事件被插入）") % {"head": case.last_sequence, "found": found})  # fmt: skip
     if case.last_sequence and case.last_hash != prev_hash:
         return ChainReport(str(case.pk), False, count, case.last_sequence, _("案件记录的最新哈希与链不符"))
     return ChainReport(str(case.pk), True, count)

@@ -136,6 +136,9 @@ SAMPLE_ARGUMENTS = {
     "positions": ["discipline_inspector"],
     "source": "accountability_record",
     "value": 7,
+    "at": "2026-03-02T01:00:00.000000+00:00",
+    "last": "2026-03-02T02:00:00.000000+00:00",
+    "action": "start",
 }
 # QuorumNotMet's "expected" is a head count, DefinitionMismatch's a digest
 PER_CLASS = {"QuorumNotMet": {"expected": 7}}

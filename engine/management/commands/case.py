@@ -1,15 +1,14 @@
 """Drive cases from the shell through the same services as the API: start, tasks, claim,
-complete, show, cancel, acting as a named user."""
+complete, show, cancel, acting as a named user,
+at the server's time (engine.clock): no command takes a time of its own."""
 
 from __future__ import annotations
 
 import json
-from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
 from django.utils.timezone import localtime
 
 from engine import clock
@@ -44,7 +43,6 @@ class Command(BaseCommand):
         for p in [start, *(sub.choices[n] for n in ("tasks", "show", "claim", "unclaim", "complete", "message", "cancel"))]:
             p.add_argument("--as", dest="actor", help="以该用户身份办理")
             p.add_argument("--data", default="{}", help="JSON 数据")
-            p.add_argument("--at", help="办理时间（ISO 8601，默认当前时间）")
 
     def handle(self, *args, action: str, **options):
         handler = getattr(self, f"do_{action}")
@@ -56,7 +54,7 @@ class Command(BaseCommand):
 
     # --- actions ---------------------------------------------------------------------
 
-    def do_start(self, *, process=None, power="", org=None, actor=None, data="{}", at=None, **_):
+    def do_start(self, *, process=None, power="", org=None, actor=None, data="{}", **_):
         if power and not process:
             from processes.selectors import process_id_for_power
 
@@ -65,7 +63,7 @@ class Command(BaseCommand):
             raise CommandError("需要 --process 或 --power")
         organization = self._organization(org)
         case = services.start_case(process_id=process, actor=self._user(actor), organization=organization,
-                                   now=self._now(at), data=self._json(data), power_code=power)  # fmt: skip
+                                   now=clock.now(), data=self._json(data), power_code=power)  # fmt: skip
         self.stdout.write(self.style.SUCCESS(f"已立案 {case.reference}  {case.pk}"))
         self._tasks(case)
 
@@ -85,37 +83,37 @@ class Command(BaseCommand):
               f"  {json.dumps(event.payload.get('data', event.payload), ensure_ascii=False)}")
         self._tasks(target)
 
-    def do_claim(self, *, case, task, actor=None, at=None, **_):
+    def do_claim(self, *, case, task, actor=None, **_):
         target = find_case(case)
         updated = services.claim_task(target.pk, task_id=self._task(target, task), actor=self._user(actor),
-                                      now=self._now(at))  # fmt: skip
+                                      now=clock.now())  # fmt: skip
         self.stdout.write(self.style.SUCCESS("已认领"))
         self._tasks(updated)
 
-    def do_unclaim(self, *, case, task, actor=None, at=None, **_):
+    def do_unclaim(self, *, case, task, actor=None, **_):
         target = find_case(case)
         updated = services.unclaim_task(target.pk, task_id=self._task(target, task), actor=self._user(actor),
-                                        now=self._now(at))  # fmt: skip
+                                        now=clock.now())  # fmt: skip
         self.stdout.write(self.style.SUCCESS("已退回"))
         self._tasks(updated)
 
-    def do_complete(self, *, case, task, actor=None, data="{}", at=None, **_):
+    def do_complete(self, *, case, task, actor=None, data="{}", **_):
         target = find_case(case)
         updated = services.complete_task(target.pk, task_id=self._task(target, task), actor=self._user(actor),
-                                         data=self._json(data), now=self._now(at))  # fmt: skip
+                                         data=self._json(data), now=clock.now())  # fmt: skip
         self.stdout.write(self.style.SUCCESS(f"已办理，案件状态：{updated.get_status_display()}"))
         self._tasks(updated)
 
-    def do_message(self, *, case, name, actor=None, data="{}", at=None, **_):
+    def do_message(self, *, case, name, actor=None, data="{}", **_):
         target = find_case(case)
         user = self._user(actor) if actor else None
-        updated = services.send_message(target.pk, name=name, data=self._json(data), actor=user, now=self._now(at))
+        updated = services.send_message(target.pk, name=name, data=self._json(data), actor=user, now=clock.now())
         self.stdout.write(self.style.SUCCESS(f"已送达“{name}”"))
         self._tasks(updated)
 
-    def do_cancel(self, *, case, reason, actor=None, at=None, **_):
+    def do_cancel(self, *, case, reason, actor=None, **_):
         target = find_case(case)
-        updated = services.cancel_case(target.pk, actor=self._user(actor), reason=reason, now=self._now(at))
+        updated = services.cancel_case(target.pk, actor=self._user(actor), reason=reason, now=clock.now())
         self.stdout.write(self.style.SUCCESS(f"已撤销 {updated.reference}"))
 
     # --- helpers ---------------------------------------------------------------------
@@ -169,12 +167,3 @@ class Command(BaseCommand):
             return json.loads(text)
         except json.JSONDecodeError as error:
             raise CommandError(f"--data 不是合法 JSON：{error}") from error
-
-    def _now(self, at: str | None) -> datetime:
-        if not at:
-            return clock.now()
-        try:
-            value = datetime.fromisoformat(at)
-        except ValueError as error:
-            raise CommandError(f"--at 不是 ISO 8601 时间：{at}") from error
-        return value if value.tzinfo else timezone.make_aware(value)

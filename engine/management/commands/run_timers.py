@@ -3,7 +3,9 @@ delivers the notifications they cause.
 
 Safe to run as several processes on one PostgreSQL (each case is taken with SKIP LOCKED, and
 firing is idempotent). It outlives database faults (ops.worker: logged retries with backoff) and
-writes a heartbeat that /api/health/ checks.
+writes a heartbeat that /api/health/ checks. Always at the server's time
+(engine.clock): a demo database that needs a moved clock sets TOWNSHIP_CLOCK_OFFSET in its environment
+(DEBUG only).
 """
 
 from __future__ import annotations
@@ -32,14 +34,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--once", action="store_true", help="只运行一轮")
         parser.add_argument("--interval", type=float, default=None, help="两轮之间的秒数（默认 TIMER_INTERVAL_SECONDS）")
-        parser.add_argument("--at", help="以该时间运行一轮（ISO 8601，用于补跑与演示；隐含 --once）")
         parser.add_argument("--retry-base", type=float, default=1.0, help="数据库出错后首次重试前等待的秒数（其后加倍）")
         parser.add_argument("--retry-max", type=float, default=60.0, help="重试等待的上限（秒）")
         parser.add_argument("--max-retries", type=int, default=5, help="--once 时连续出错多少次后放弃")
 
-    def handle(self, *args, once=False, interval=None, at=None, **options):
-        fixed = _parse(at) if at else None
-        once = once or fixed is not None
+    def handle(self, *args, once=False, interval=None, **options):
         results: list[dict] = []
 
         def round_fn(now: datetime) -> dict:
@@ -49,7 +48,7 @@ class Command(BaseCommand):
 
         worker = TimerWorker(
             round_fn=round_fn,
-            clock=(lambda: fixed) if fixed else clock.now,
+            clock=clock.now,
             interval=settings.TIMER_INTERVAL_SECONDS if interval is None else interval,
             retry_base=options["retry_base"],
             retry_max=options["retry_max"],
@@ -65,12 +64,5 @@ class Command(BaseCommand):
             raise CommandError("数据库持续不可用，本轮未完成")
         if once and results:
             last = results[-1]
-            self.stdout.write(f"{last['now']:%Y-%m-%d %H:%M:%S} 触发定时 {last['fired']} 个案件，督办 {last['escalated']} 次")
+            self.stdout.write(f"{timezone.localtime(last['now']):%Y-%m-%d %H:%M:%S} 触发定时 {last['fired']} 个案件，督办 {last['escalated']} 次")
 
-
-def _parse(value: str) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError as error:
-        raise CommandError(f"--at 不是 ISO 8601 时间：{value}") from error
-    return parsed if parsed.tzinfo else timezone.make_aware(parsed)
