@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -28,16 +28,26 @@ def _check_clock_start(now: datetime) -> None:
         raise exc.ClockNotSet()
 
 
-def _check_clock(case: Case, now: datetime) -> None:
-    """Per case, event times never decrease and never precede the case's start (the caller holds the lock).
+# Inputs read the clock before they wait for the case's lock: one that waited behind another
+# input may hold a time a little earlier than the event just recorded. It is recorded at that
+# event's time (times never decrease); a larger gap is refused.
+CLOCK_SKEW_ALLOWED = timedelta(seconds=60)
+
+
+def _check_clock(case: Case, now: datetime) -> datetime:
+    """The time to record the input at: per case, event times never decrease and never precede the
+    case's start (the caller holds the lock).
 
     Raises:
-        ClockNotSet (no aware time), ClockBehindRecord.
+        ClockNotSet (no aware time), ClockBehindRecord (more than CLOCK_SKEW_ALLOWED behind the record).
     """
     _check_clock_start(now)
     last = case.last_event_at or case.started_at
-    if last is not None and now < last:
+    if last is None or now >= last:
+        return now
+    if last - now > CLOCK_SKEW_ALLOWED:
         raise exc.ClockBehindRecord(at=audit.canonical_time(now), last=audit.canonical_time(last))
+    return last
 
 
 def _locked_case(case_id: UUID | str, *, running: bool = True, skip_locked: bool = False) -> Case:
@@ -142,7 +152,7 @@ def _record(
     items: list[WorkItem], key: bpmn.TaskKey | None = None, payload: Mapping[str, Any],
     claimed_by: dict[UUID, Any] | None = None,
 ) -> Case:  # fmt: skip
-    _check_clock(case, now)
+    now = _check_clock(case, now)
     _store(case, state, now=now, items=items, claimed_by=claimed_by)
     body = dict(payload)
     if key is not None:

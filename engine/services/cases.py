@@ -104,6 +104,7 @@ class _Step:
     items: list[WorkItem]
     work_item: WorkItem
     key: bpmn.TaskKey
+    now: datetime  # the time the input is recorded at (see _check_clock)
 
 
 def _task_step(case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser, now: datetime, action: str) -> _Step:
@@ -111,7 +112,7 @@ def _task_step(case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser
     _check_sees(case, actor)
     items = _work_items(case)
     state = _load_state(case, items)
-    _check_clock(case, now)
+    now = _check_clock(case, now)
     task_uuid = _as_uuid(task_id)
     key = bpmn.task_key(state.workflow, task_uuid)  # TaskNotFound / TaskNotReady
     work_item = next((wi for wi in items if wi.task_id == task_uuid), None)
@@ -120,7 +121,7 @@ def _task_step(case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser
     rules.check_task_action(case=case, work_item=work_item, actor=actor, action=action, now=now, state=state)
     if not work_item.lane and not work_item.member:  # lane and member are checked by the rules
         authority.require_staff(actor=actor, organization_id=case.organization_id, action=action)
-    return _Step(case, state, items, work_item, key)
+    return _Step(case, state, items, work_item, key, now)
 
 
 FIRST_RESPONDER = "first_responder"
@@ -151,6 +152,7 @@ def claim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseU
         CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskClaimedByOther, plus the rules' errors.
     """
     step = _task_step(case_id, task_id, actor, now, rules.CLAIM)
+    now = step.now
     steps.claim(step.state, step.key, user=actor.get_username())
     return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_CLAIMED, actor=actor, now=now, key=step.key,
                    payload={}, items=step.items, claimed_by={step.work_item.task_id: actor})  # fmt: skip
@@ -164,6 +166,7 @@ def unclaim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBas
         CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskNotClaimed.
     """
     step = _task_step(case_id, task_id, actor, now, rules.UNCLAIM)
+    now = step.now
     steps.unclaim(step.state, step.key)
     return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_UNCLAIMED, actor=actor, now=now, key=step.key,
                    payload={}, items=step.items, claimed_by={step.work_item.task_id: None})  # fmt: skip
@@ -183,6 +186,7 @@ def complete_task(
         raise exc.InvalidTaskData(fields={"data": [_("表单数据应为 JSON 对象")]})
     bpmn.check_data_size(data)
     step = _task_step(case_id, task_id, actor, now, rules.COMPLETE)
+    now = step.now
     submission = computed.Submission(step.case, step.state, step.work_item, actor, audit.normalize_payload(data), now)
     # values the rules compute (periods, the meeting roster and fractions, 首问负责) join what was typed
     submitted = _with_first_responder(step, actor, audit.normalize_payload(computed.prepare(submission)))
@@ -207,7 +211,7 @@ def send_message(
     _check_sees(case, actor)
     if actor is not None:  # None: the public (an objection on the notice board)
         authority.require_staff(actor=actor, organization_id=case.organization_id, action="message")
-    _check_clock(case, now)
+    now = _check_clock(case, now)
     items = _work_items(case)
     state = _load_state(case, items)
     if name == OBJECTION_MESSAGE and not any(t.bpmn_id == NOTICE_TIMER_ID for t in bpmn.pending_timers(state.workflow)):
@@ -232,7 +236,7 @@ def declare_conflict(
     case = _locked_case(case_id)
     _check_sees(case, actor)
     authority.require(authority.DECLARE_CONFLICT, actor=actor, organization_id=case.organization_id)
-    _check_clock(case, now)
+    now = _check_clock(case, now)
     if relation not in ConflictDeclaration.Relation.values:
         raise exc.InvalidTaskData(fields={"relation": [_("未知的利害关系“%(relation)s”") % {"relation": relation}]})
     if case.township_id not in visible_township_ids(user) or user.pk is None:
@@ -261,7 +265,7 @@ def cancel_case(case_id: UUID | str, *, actor: AbstractBaseUser, reason: str, no
     case = _locked_case(case_id)
     _check_sees(case, actor)
     authority.require(authority.CANCEL, actor=actor, organization_id=case.organization_id)
-    _check_clock(case, now)
+    now = _check_clock(case, now)
     items = _work_items(case)
     state = _load_state(case, items)
     steps.cancel(state)

@@ -38,6 +38,7 @@ def fire_case_timers(case_id: UUID | str, *, now: datetime) -> bool:
     case = _locked_case_or_none(case_id)
     if case is None or case.next_timer_due is None or case.next_timer_due > now:
         return False
+    now = _check_clock(case, now)
     items = _work_items(case)
     state = _load_state(case, items)
     due = [t.bpmn_id for t in bpmn.pending_timers(state.workflow) if t.due_at <= now]
@@ -77,7 +78,7 @@ def escalate_case(case_id: UUID | str, *, now: datetime) -> int:
     case = _locked_case_or_none(case_id)
     if case is None:
         return 0
-    _check_clock(case, now)
+    now = _check_clock(case, now)
     raised = 0
     audit.recorded_head(case)  # refuses an edited state hash (SnapshotTampered)
     items = _work_items(case)
