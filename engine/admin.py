@@ -1,12 +1,17 @@
-"""Admin: organizations, positions held, the holiday table, definitions; cases and the audit trail
-are read-only here (they change only through the services)."""
+"""Admin: organizations, positions held, the holiday table, user accounts (each change through the
+administration services, with a reason, into the administration log), definitions; cases, the
+audit trail and the administration log are read-only here."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 
+from engine.admin_audit import AuditedAdmin
 from engine.models import (
     AccountabilityRecord,
+    AdminEvent,
     Assignment,
     AuditEvent,
     CalendarDay,
@@ -21,21 +26,23 @@ from engine.models import (
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(AuditedAdmin):
     list_display = ("code", "name", "kind", "parent")
     list_filter = ("kind", "parent")
     search_fields = ("code", "name")
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(admin.ModelAdmin):
+class AssignmentAdmin(AuditedAdmin):
+    """五不直接分管 is refused on the form; one deputy holding all five areas shows a warning."""
+
     list_display = ("user", "position", "organization", "areas")
     list_filter = ("position", "organization")
     search_fields = ("user__username",)
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(admin.ModelAdmin):
+class CalendarDayAdmin(AuditedAdmin):
     def changelist_view(self, request, extra_context=None):
         warn_missing_holiday_notice(request)
         return super().changelist_view(request, extra_context)
@@ -100,7 +107,7 @@ class AccountabilityRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(TownshipPower)
-class TownshipPowerAdmin(admin.ModelAdmin):
+class TownshipPowerAdmin(AuditedAdmin):
     """A township's own values for a power of the county list (empty: the template's)."""
 
     list_display = ("township", "power", "handling_station", "promised_limit_value", "fee_basis", "supervision_phone")
@@ -112,9 +119,26 @@ class TownshipPowerAdmin(admin.ModelAdmin):
 
 
 @admin.register(TownshipSettingValue)
-class TownshipSettingValueAdmin(admin.ModelAdmin):
+class TownshipSettingValueAdmin(AuditedAdmin):
     list_display = ("township", "setting", "value")
     list_filter = ("township",)
+
+
+@admin.register(AdminEvent)
+class AdminEventAdmin(ReadOnlyAdmin):
+    list_display = ("sequence", "at", "actor_name", "kind", "target", "reason")
+    list_filter = ("kind",)
+    search_fields = ("target", "actor_name", "reason")
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+
+
+@admin.register(User)
+class AuditedUserAdmin(AuditedAdmin, UserAdmin):
+    """User accounts: created, changed and deleted with a reason, into the administration log."""
 
 
 def warn_missing_holiday_notice(request) -> None:

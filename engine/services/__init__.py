@@ -11,7 +11,7 @@ from engine.services.cases import (
     unclaim_task,
 )
 from engine.services.definitions import clear_spec_caches, current_definition, parsed_definition, register_definition
-from engine.services.positions import assign_position
+from engine.services.administration import assign_position
 from engine.services.timers import ESCALATION_LEVELS, escalate_case, escalate_overdue, fire_case_timers, fire_due_timers
 
 __all__ = [

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 def test_holidays_for_later_years_are_added_in_the_admin(admin_client):
     response = admin_client.post("/admin/engine/calendarday/add/",
-                                 {"date": "2027-01-01", "is_workday": "", "name": "元旦"})  # fmt: skip
+                                 {"date": "2027-01-01", "is_workday": "", "name": "元旦", "reason": "国务院办公厅 2027 年放假安排"})  # fmt: skip
     assert response.status_code == 302
     assert CalendarDay.objects.get(date="2027-01-01").is_workday is False
 

@@ -95,24 +95,25 @@ def test_the_chief_is_never_the_direct_handler_of_an_approval_task(driver, towns
     assert error.details["areas"] == ["行政审批"]
 
 
-def test_the_chief_cannot_be_made_supervising_leader_of_the_five_areas(people, township):
+def test_the_chief_cannot_be_made_supervising_leader_of_the_five_areas(people, township, t0):
     before = Assignment.objects.count()
     with pytest.raises(exc.ChiefNotDirectHandler) as raised:
-        services.assign_position(user=people["chief"], position_code="deputy", organization=township, areas=["财务"])
+        services.assign_position(user=people["chief"], position_code="deputy", organization=township, areas=["财务"],
+                                 actor=None, reason="分工调整", now=t0)
     assert raised.value.code == "chief_not_direct_handler"
     assert Assignment.objects.count() == before
 
 
-def test_one_deputy_holding_all_five_areas_raises_a_warning(people, township, make_user):
+def test_one_deputy_holding_all_five_areas_raises_a_warning(people, township, make_user, t0):
     deputy = make_user("deputy")
     grant(deputy, "committee_member", township)  # the position rows exist
     grant(people["alice"], "deputy", township)
     _, warnings = services.assign_position(user=deputy, position_code="deputy", organization=township,
-                                           areas=["财务", "人事", "工程项目"])  # fmt: skip
+                                           areas=["财务", "人事", "工程项目"], actor=None, reason="分工", now=t0)  # fmt: skip
     assert warnings == []
     other = Organization.objects.create(code="s2", name="财政所", kind=Organization.Kind.STATION, parent=township)
     _, warnings = services.assign_position(user=deputy, position_code="deputy", organization=other,
-                                           areas=["行政审批", "物资采购"])  # fmt: skip
+                                           areas=["行政审批", "物资采购"], actor=None, reason="分工", now=t0)  # fmt: skip
     assert len(warnings) == 1 and "五个领域" in warnings[0]
 
 

@@ -459,7 +459,8 @@ class Command(BaseCommand):
                         user=user, position__code=position, organization=organization
                     ).exists():
                         services.assign_position(
-                            user=user, position_code=position, organization=organization, areas=list(areas)
+                            user=user, position_code=position, organization=organization, areas=list(areas),
+                            actor=None, reason="演示乡镇初始化（seed_demo）", now=clock.now(),
                         )
             users[username] = user
         return users

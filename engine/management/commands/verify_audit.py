@@ -1,4 +1,5 @@
-"""Verify the hash chain of every case (or one), with a progress bar; non-zero exit on a break."""
+"""Verify the hash chain of every case (or one) and the administration log, with a progress bar;
+non-zero exit on a break."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from tqdm import tqdm
 
 from engine.audit import verify_case
 from engine.models import Case
+from engine.services.administration import verify_admin_log
 
 
 class Command(BaseCommand):
-    help = "校验审计链：逐案重算哈希链，发现篡改时以非零状态退出并指出案件与首个异常序号。"
+    help = "校验审计链：逐案重算哈希链并校验管理日志，发现篡改时以非零状态退出并指出案件（或管理日志）与首个异常序号。"
 
     def add_arguments(self, parser):
         parser.add_argument("--case", help="只校验这一个案件（UUID 或案件编号）")
@@ -38,10 +40,19 @@ class Command(BaseCommand):
             self.stderr.write(
                 f"审计链断裂：案件 {item.reference} ({item.pk}) 第 {report.first_bad_sequence} 条：{report.problem}"
             )
-        if broken:
-            raise CommandError(f"{len(broken)} / {total} 个案件的审计链校验失败", returncode=2)
+        log = verify_admin_log() if not case else None
+        if log is not None and json:
+            self.stdout.write(_dumps(log.as_dict()))
+        if log is not None and not log.ok:
+            self.stderr.write(f"管理日志断裂：第 {log.first_bad_sequence} 条：{log.problem}")
+        if broken or (log is not None and not log.ok):
+            failed = [f"{len(broken)} / {total} 个案件的审计链校验失败"] if broken else []
+            failed += ["管理日志校验失败"] if log is not None and not log.ok else []
+            raise CommandError("；".join(failed), returncode=2)
         if not json:
             self.stdout.write(self.style.SUCCESS(f"审计链完好：{total} 个案件全部通过校验"))
+            if log is not None:
+                self.stdout.write(self.style.SUCCESS(f"管理日志完好：{log.events} 条"))
 
 
 def _looks_like_uuid(value: str) -> bool:
