@@ -40,12 +40,14 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     engine_errors.OrganizationNotFound: status.HTTP_400_BAD_REQUEST,
     engine_errors.OrganizationNotInTownship: status.HTTP_400_BAD_REQUEST,
     engine_errors.PositionNotFound: status.HTTP_400_BAD_REQUEST,
+    engine_errors.SettingNotFound: status.HTTP_400_BAD_REQUEST,
     engine_errors.DefinitionInvalid: status.HTTP_400_BAD_REQUEST,
     engine_errors.ScriptNotAllowed: status.HTTP_400_BAD_REQUEST,
     engine_errors.DataTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     # who may act: the user is known but holds no right to this step
     engine_errors.NotInLane: status.HTTP_403_FORBIDDEN,
     engine_errors.NotAuthorized: status.HTTP_403_FORBIDDEN,
+    engine_errors.ProposerCannotApprove: status.HTTP_403_FORBIDDEN,
     engine_errors.NotAssignedMember: status.HTTP_403_FORBIDDEN,
     engine_errors.SeparationOfDuties: status.HTTP_403_FORBIDDEN,
     engine_errors.ConflictOfInterest: status.HTTP_403_FORBIDDEN,
@@ -55,6 +57,7 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     institution_errors.NotThePersonConcerned: status.HTTP_403_FORBIDDEN,
     # missing objects
     engine_errors.CaseNotFound: status.HTTP_404_NOT_FOUND,
+    engine_errors.ChangeSetNotFound: status.HTTP_404_NOT_FOUND,
     engine_errors.TaskNotFound: status.HTTP_404_NOT_FOUND,
     public.NoticeNotFound: status.HTTP_404_NOT_FOUND,
     public.ReceiptNotFound: status.HTTP_404_NOT_FOUND,
@@ -62,6 +65,8 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     # the state of the case (or the order of work) does not allow it now
     engine_errors.CaseClosed: status.HTTP_409_CONFLICT,
     engine_errors.ClockBehindRecord: status.HTTP_409_CONFLICT,
+    engine_errors.ChangeSetClosed: status.HTTP_409_CONFLICT,
+    engine_errors.ChangeSetStale: status.HTTP_409_CONFLICT,
     engine_errors.TaskNotReady: status.HTTP_409_CONFLICT,
     engine_errors.TaskClaimedByOther: status.HTTP_409_CONFLICT,
     engine_errors.TaskNotClaimed: status.HTTP_409_CONFLICT,

@@ -76,6 +76,7 @@ urlpatterns = [
     # the lists, public by law
     path("categories/", catalog.CategoryListView.as_view(), name="categories"),
     path("powers/", catalog.PowerListView.as_view(), name="powers"),
+    path("list-version/", catalog.ListVersionView.as_view(), name="list-version"),
     path("powers/<code:code>/", catalog.PowerDetailView.as_view(), name="power"),
     re_path(
         r"^powers/(?P<code>[A-Za-z0-9_-]{1,40})/poster\.(?P<fmt>svg|pdf|png)$",

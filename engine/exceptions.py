@@ -323,3 +323,40 @@ class ClockBehindRecord(EngineError):
     def __init__(self, *, at: str, last: str) -> None:
         super().__init__(_("办理时间 %(at)s 早于本案已记录的最后时间 %(last)s：审计时间不能倒退") % {"at": at, "last": last},
                          at=at, last=last)  # fmt: skip
+
+
+class SettingNotFound(EngineError):
+    code = "setting_not_found"
+
+    def __init__(self, *, key: str) -> None:
+        super().__init__(_("设置项 %(key)s 不存在") % {"key": key}, key=key)
+
+
+class ChangeSetNotFound(EngineError):
+    code = "change_set_not_found"
+
+    def __init__(self, *, change_set: Any) -> None:
+        super().__init__(_("清单变更 #%(id)s 不存在") % {"id": change_set}, change_set=change_set)
+
+
+class ChangeSetClosed(EngineError):
+    code = "change_set_closed"
+
+    def __init__(self, *, change_set: Any, status: str) -> None:
+        super().__init__(_("清单变更 #%(id)s 已审批（%(status)s），不能再次审批") % {"id": change_set, "status": status},
+                         change_set=change_set, status=status)  # fmt: skip
+
+
+class ProposerCannotApprove(EngineError):
+    code = "proposer_cannot_approve"
+
+    def __init__(self, *, change_set: Any) -> None:
+        super().__init__(_("两阅制：清单变更 #%(id)s 的提出人不能自己审批") % {"id": change_set}, change_set=change_set)
+
+
+class ChangeSetStale(EngineError):
+    code = "change_set_stale"
+
+    def __init__(self, *, change_set: Any) -> None:
+        super().__init__(_("清单变更 #%(id)s 提出后清单已有其他变化，请重新提出") % {"id": change_set},
+                         change_set=change_set)  # fmt: skip

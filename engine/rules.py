@@ -9,6 +9,7 @@ declared conflicts of interest (`conflict_of_interest`), 五不直接分管
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime
@@ -163,7 +164,28 @@ def _power(case: Case) -> Any:
     return Power.objects.filter(code=case.power_code).first()
 
 
+@functools.lru_cache(maxsize=16)
+def _rules_of_snapshot(snapshot_hash: str) -> dict[str, tuple[str, ...]]:
+    """Separation rules per power code in a published list version (a version never changes)."""
+    from processes.models import CatalogVersion
+
+    snapshot = CatalogVersion.objects.filter(snapshot_hash=snapshot_hash).values_list("snapshot", flat=True).first()
+    return {code: tuple(row.get("separation_of_duties") or ()) for code, row in (snapshot or {}).get("power", {}).items()}
+
+
+def _version_rules(version_id: int) -> dict[str, tuple[str, ...]]:
+    from processes.models import CatalogVersion
+
+    digest = CatalogVersion.objects.filter(pk=version_id).values_list("snapshot_hash", flat=True).first()
+    return _rules_of_snapshot(digest) if digest else {}
+
+
 def separation_rules(case: Case) -> tuple[str, ...]:
+    """The rules of the list version the case started under (a later change does not reach it)."""
+    if case.power_code and getattr(case, "catalog_version_id", None):
+        rules = _version_rules(case.catalog_version_id)
+        if case.power_code in rules:
+            return rules[case.power_code]
     power = _power(case)
     if power is None:
         return DEFAULT_SEPARATION

@@ -1,26 +1,32 @@
-"""Admin for the catalog: categories, powers (legal bases and risk points inline), responsibilities."""
+"""Admin for the catalog: categories, powers (legal bases and risk points inline), responsibilities.
+
+An edit here proposes a change set (processes/admin_changes.py); the list changes when a second
+person approves it. Township settings change directly, with a reason, into the administration log.
+"""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from engine.admin_audit import AuditedAdmin
+from processes.admin_changes import ProposingAdmin
 from processes.catalog_data import ALL_DETAIL_FIELDS
 from processes.models import Category, LegalBasis, Position, Power, Responsibility, RiskPoint, TownshipSetting
 
 
 @admin.register(TownshipSetting)
-class TownshipSettingAdmin(admin.ModelAdmin):
+class TownshipSettingAdmin(AuditedAdmin):
     list_display = ["key", "label", "value"]
     search_fields = ["key", "label", "note"]
 
 
 @admin.register(Position)
-class PositionAdmin(admin.ModelAdmin):
+class PositionAdmin(ProposingAdmin):
     list_display = ["code", "name", "order"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Category)
-class CategoryAdmin(admin.ModelAdmin):
+class CategoryAdmin(ProposingAdmin):
     list_display = ["code", "name", "flow", "order", "power_count"]
     list_filter = ["flow"]
     search_fields = ["code", "name"]
@@ -43,7 +49,7 @@ class RiskPointInline(admin.StackedInline):
 
 
 @admin.register(Power)
-class PowerAdmin(admin.ModelAdmin):
+class PowerAdmin(ProposingAdmin):
     list_display = [
         "sequence",
         "code",
@@ -142,8 +148,21 @@ class PowerAdmin(admin.ModelAdmin):
         return f"{obj.promised_limit_value}{obj.get_promised_limit_unit_display()}"
 
 
+class _ViewOnly(admin.ModelAdmin):
+    """Edited inline on the power's page (as a proposed change), not on their own."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(LegalBasis)
-class LegalBasisAdmin(admin.ModelAdmin):
+class LegalBasisAdmin(_ViewOnly):
     list_display = ["power", "position", "law", "article", "effective_from", "effective_to"]
     list_filter = ["power__category"]
     search_fields = ["law", "article", "text", "power__code", "power__name"]
@@ -151,7 +170,7 @@ class LegalBasisAdmin(admin.ModelAdmin):
 
 
 @admin.register(RiskPoint)
-class RiskPointAdmin(admin.ModelAdmin):
+class RiskPointAdmin(_ViewOnly):
     list_display = ["power", "position", "node", "level", "description", "responsible", "supervisor"]
     list_filter = ["level", "node", "power__category"]
     search_fields = ["description", "power__code", "power__name"]
@@ -159,7 +178,7 @@ class RiskPointAdmin(admin.ModelAdmin):
 
 
 @admin.register(Responsibility)
-class ResponsibilityAdmin(admin.ModelAdmin):
+class ResponsibilityAdmin(ProposingAdmin):
     list_display = ["sequence", "code", "name", "responsible_unit"]
     list_display_links = ["code", "name"]
     list_filter = ["powers__category"]

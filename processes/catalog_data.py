@@ -1068,6 +1068,11 @@ def load_catalog_data(
 
 
 def _write(data: Mapping[str, Any], *, report: CatalogLoadReport, now: dt.datetime) -> None:
+    write_rows(rows_from_documents(data), report=report, now=now)
+
+
+def rows_from_documents(data: Mapping[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The database rows of validated catalog documents, by kind."""
     settings = [
         {"key": key, "value": entry["value"], "label": entry["label"], "note": entry.get("note", "")}
         for key, entry in data["settings"]["settings"].items()
@@ -1093,7 +1098,14 @@ def _write(data: Mapping[str, Any], *, report: CatalogLoadReport, now: dt.dateti
     powers = [
         canonical_power(entry, sequence=number) for number, entry in enumerate(data["powers"]["powers"], 1)
     ]
+    return {"setting": settings, "position": positions, "category": categories,
+            "responsibility": responsibilities, "power": powers}  # fmt: skip
 
+
+def write_rows(rows: Mapping[str, Sequence[dict[str, Any]]], *, report: CatalogLoadReport, now: dt.datetime) -> None:
+    """Make the catalog tables equal to `rows` (by kind): upsert, retire what is no longer listed."""
+    settings, positions, categories = rows["setting"], rows["position"], rows["category"]
+    responsibilities, powers = rows["responsibility"], rows["power"]
     dropped_settings = _sync_keyed(TownshipSetting, "key", settings, report, "setting")
     dropped_positions = _sync_keyed(Position, "code", positions, report, "position")
     dropped_categories = _sync_keyed(Category, "code", categories, report, "category")

@@ -4,6 +4,7 @@ Rows are written only by `processes.catalog_data` (YAML files) and `processes.ex
 (spreadsheets); both validate first and write in one transaction.
 """
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -390,3 +391,76 @@ class RiskPoint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.power.code} {self.get_node_display()}：{self.description[:30]}"
+
+
+# --------------------------------------------------------------------------- the list as a living document
+
+
+class CatalogChangeSet(models.Model):
+    """A proposed change to the power list: the field-level difference and the catalog as it would
+    be. It takes effect only when a second, different person with a leader's position approves it
+    (两阅); the approval publishes a new `CatalogVersion`.
+
+    A per-township list can hang a township on this row and on `CatalogVersion` later; nothing
+    here assumes there is only one list except the default (None) scope.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待审批")
+        APPROVED = "approved", _("已批准")
+        REJECTED = "rejected", _("已驳回")
+
+    class Source(models.TextChoices):
+        FILES = "files", _("清单文件（load_catalog）")
+        SPREADSHEET = "spreadsheet", _("表格导入")
+        ADMIN = "admin", _("后台编辑")
+
+    source = models.CharField(_("来源"), max_length=16, choices=Source)
+    status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.PROPOSED, db_index=True)
+    reason = models.TextField(_("变更理由"))
+    changes = models.JSONField(_("变更明细"), help_text=_("逐字段：哪项、哪一栏、原值 → 新值"))
+    proposed = models.JSONField(_("变更后的清单"))
+    base_hash = models.CharField(_("基于的清单摘要"), max_length=64)
+    proposed_hash = models.CharField(_("变更后清单摘要"), max_length=64)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("提出人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    proposed_by_name = models.CharField(_("提出人账号"), max_length=150)
+    proposed_at = models.DateTimeField(_("提出时间"))
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")  # fmt: skip
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("清单变更")
+        verbose_name_plural = _("清单变更")
+        ordering = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_source_display()} {self.get_status_display()}"
+
+
+class CatalogVersion(models.Model):
+    """A published version of the power list: the whole catalog as approved, with its effective date.
+    Cases record the version they started under and keep its rules."""
+
+    number = models.PositiveIntegerField(_("版本号"), unique=True)
+    effective_from = models.DateField(_("生效日期"))
+    published_at = models.DateTimeField(_("发布时间"))
+    published_by_name = models.CharField(_("发布人账号"), max_length=150)
+    change_set = models.OneToOneField(CatalogChangeSet, verbose_name=_("清单变更"), null=True, blank=True,
+                                      on_delete=models.PROTECT, related_name="version")  # fmt: skip
+    snapshot = models.JSONField(_("清单内容"))
+    snapshot_hash = models.CharField(_("清单摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("清单版本")
+        verbose_name_plural = _("清单版本")
+        ordering = ["-number"]
+
+    def __str__(self) -> str:
+        return f"v{self.number}（{self.effective_from}）"
+
+    @classmethod
+    def current(cls) -> "CatalogVersion | None":
+        return cls.objects.order_by("-number").first()

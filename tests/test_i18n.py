@@ -139,6 +139,7 @@ SAMPLE_ARGUMENTS = {
     "at": "2026-03-02T01:00:00.000000+00:00",
     "last": "2026-03-02T02:00:00.000000+00:00",
     "action": "start",
+    "change_set": 3,
 }
 # QuorumNotMet's "expected" is a head count, DefinitionMismatch's a digest
 PER_CLASS = {"QuorumNotMet": {"expected": 7}}

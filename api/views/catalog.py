@@ -20,7 +20,7 @@ from engine.models import Organization, ProcessDefinition
 from engine.townships import power_as_township_runs_it
 from engine.services import parsed_definition
 from processes.charts import main_file
-from processes.models import Category, Power, Responsibility
+from processes.models import CatalogVersion, Category, Power, Responsibility
 
 
 class CategoryListView(PublicListView):
@@ -90,6 +90,31 @@ class PowerListView(PublicListView):
         return response
 
 
+def _version_headers(response: Response) -> Response:
+    version = CatalogVersion.current()
+    if version is not None:
+        response["X-List-Version"] = str(version.number)
+        response["X-List-Effective-From"] = version.effective_from.isoformat()
+    return response
+
+
+class ListVersionSerializer(serializers.Serializer):
+    number = serializers.IntegerField(help_text="清单版本号")
+    effective_from = serializers.DateField(help_text="生效日期")
+    published_at = serializers.DateTimeField(help_text="发布时间")
+
+
+class ListVersionView(PublicView):
+    """现行权力清单的版本与生效日期（无需登录）；清单、权力详情的响应头 X-List-Version、X-List-Effective-From 同此。"""
+
+    @extend_schema(responses=ListVersionSerializer)
+    def get(self, request):
+        version = CatalogVersion.current()
+        if version is None:
+            raise NotFound(_("尚未发布权力清单"))
+        return Response(ListVersionSerializer(version).data)
+
+
 class PowerDetailView(PublicView):
     """一项权力：实施依据、时限、廉政风险点、对应责任事项（无需登录）。"""
 
@@ -104,7 +129,7 @@ class PowerDetailView(PublicView):
         )
         power = get_object_or_404(query, code__iexact=code)
         data = out.PowerDetailSerializer(power, context=self.context()).data
-        return Response(as_township(data, power, params.validated_data.get("township")))
+        return _version_headers(Response(as_township(data, power, params.validated_data.get("township"))))
 
 
 class ResponsibilityListView(PublicListView):

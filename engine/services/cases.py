@@ -80,6 +80,10 @@ def start_case(
         organization=organization, township=township, started_by=actor, started_at=now, updated_at=now,
         applicant_user=applicant_user, agent_user=agent_user,
     )  # fmt: skip
+    if power is not None:
+        from processes.models import CatalogVersion
+
+        case.catalog_version = CatalogVersion.current()
     rules.setup_case(case, power, now=now)
     limits = limits or institutions.procedure_limits(power_code)
     if power is None and limits:
