@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 
 from engine.admin_audit import AuditedAdmin
 from engine.models import (
@@ -139,6 +140,15 @@ if admin.site.is_registered(User):
 @admin.register(User)
 class AuditedUserAdmin(AuditedAdmin, UserAdmin):
     """User accounts: created, changed and deleted with a reason, into the administration log."""
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(AuditedAdmin, GroupAdmin):
+    """Permission groups of admin users: changed with a reason, into the administration log."""
 
 
 def warn_missing_holiday_notice(request) -> None:

@@ -6,6 +6,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from engine import clock, services
 from engine.models import Assignment, Organization
 from processes.models import Position
 
@@ -29,6 +30,8 @@ class Command(BaseCommand):
             if created:
                 user.set_unusable_password()
                 user.save()
-            position, _ = Position.objects.get_or_create(code=code, defaults={"name": label, "order": 99})
-            Assignment.objects.get_or_create(user=user, position=position, organization=township)
+            Position.objects.get_or_create(code=code, defaults={"name": label, "order": 99})
+            if not Assignment.objects.filter(user=user, position__code=code, organization=township).exists():
+                services.assign_position(user=user, position_code=code, organization=township, actor=None,
+                                         reason="示例流程用户（seed_sample）", now=clock.now())  # fmt: skip
         self.stdout.write(self.style.SUCCESS(f"示例用户已就绪：{'、'.join(SAMPLE_ROLES)}（{township}）"))
