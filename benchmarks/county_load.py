@@ -67,7 +67,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import close_old_connections  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from engine import audit, services  # noqa: E402
+from engine import audit, clock, services  # noqa: E402
 from engine.management.commands.seed_demo import LANE_USERS, STATIONS, USERS, VILLAGES, Answers  # noqa: E402
 from engine.models import AuditEvent, Case, Organization, WorkItem  # noqa: E402
 from engine.replay import replay_case  # noqa: E402
@@ -106,7 +106,8 @@ def build_county(count: int) -> dict[str, str]:
                 targets = stations if where == STATIONS else [orgs[prefix if where == "township" else where]]
                 for organization in targets:
                     services.assign_position(user=user, position_code=position, organization=organization,
-                                             areas=list(areas))  # fmt: skip
+                                             areas=list(areas), actor=None, reason="负载测试数据",
+                                             now=clock.now())  # fmt: skip
     return tokens
 
 

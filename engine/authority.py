@@ -1,8 +1,8 @@
 """Who may change a case: the positions each service requires, checked inside the service.
 
 A service that changes a case asks `require` (or `require_staff`) before it writes anything;
-the API and the shell commands only pass the actor on. Positions count in the case's
-organization and everything below it (a station post counts for its township's cases). The
+the API and the shell commands only pass the actor on. Positions count anywhere in the case's
+township (the township's window registers for its stations; a station post counts for its township's cases). The
 positions a task needs (its lane), assigned members, separation of duties, conflicts of
 interest, 五不直接分管 and 末位表态 are checked per task by `engine.rules.check_task_action`.
 
@@ -58,9 +58,14 @@ def position_codes(user: AbstractBaseUser | None, organization_ids: Iterable[int
 
 
 def _scope(organization_id: int) -> list[int]:
+    """A post counts anywhere in its township: the township's window registers for its stations,
+    a station's post counts for the township's own cases."""
+    from engine.models import Organization
     from engine.rules import org_subtree
 
-    return org_subtree(organization_id)
+    organization = Organization.objects.filter(pk=organization_id).select_related("parent").first()
+    township = organization.township if organization is not None else None
+    return org_subtree(township.pk if township is not None else organization_id)
 
 
 def require(action: str, *, actor: AbstractBaseUser | None, organization_id: int) -> frozenset[str]:

@@ -87,7 +87,7 @@ class PowerListView(PublicListView):
                                                                                        field_name="code")  # fmt: skip
             for row in rows:
                 as_township(row, powers[row["code"]], self.township)
-        return response
+        return _version_headers(response)
 
 
 def _version_headers(response: Response) -> Response:

@@ -57,17 +57,17 @@ def propose(
 ) -> tuple[CatalogChangeSet | None, Any]:  # fmt: skip
     """Work out what `change` would do to the list and propose it; nothing in the list changes.
 
-    Returns the change set (None when the change alters nothing; the open proposal when the same
-    change is already waiting) and the change's own result.
+    Returns the change set (None when the change alters nothing, and then no reason is needed; the
+    open proposal when the same change is already waiting) and the change's own result.
 
     Raises:
         ReasonRequired, and whatever `change` raises (then nothing is written).
     """
-    reason = administration.clean_reason(reason)
-    before, after, result = versions.simulate(change)
+    before, after, result = versions.simulate(change)  # bad input reports its own problems first
     changes = versions.diff(before, after)
     if not changes:
         return None, result
+    reason = administration.clean_reason(reason)
     base_hash, proposed_hash = versions.snapshot_hash(before), versions.snapshot_hash(after)
     waiting = CatalogChangeSet.objects.filter(status=CatalogChangeSet.Status.PROPOSED, base_hash=base_hash,
                                               proposed_hash=proposed_hash).first()  # fmt: skip

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from engine import exceptions as exc
+from engine import rule_errors
 from engine import services
 from engine.models import AuditEvent, Case, ConflictDeclaration, Organization, WorkItem
 from tests.api.conftest import POSITION_USERS
@@ -47,11 +48,11 @@ def later(case: Case):
 def attempt(demo, position: str, action: str):
     user = actor(demo, position)
     mid = demo.cases["mid_review"]
-    township = Organization.objects.get(kind=Organization.Kind.TOWNSHIP)
+    township = Organization.objects.get(kind=Organization.Kind.TOWNSHIP, code="township")
     review = mid.work_items.get(bpmn_id="station_head_review").task_id
     if action == "start":
         return services.start_case(process_id="power_jf_01", actor=user, organization=township, now=timezone.now(),
-                                   data={"applicant": "张三", "expected_members": ["chief"]}, power_code="JF-01")
+                                   data={"applicant": "张三"}, power_code="JF-01")
     if action == "cancel":
         return services.cancel_case(mid.pk, actor=user, reason="测试撤销", now=later(mid))
     if action == "declare_conflict":
@@ -113,18 +114,18 @@ def test_an_inactive_account_loses_its_positions(demo):
 
 
 def test_the_first_responder_is_the_registering_user_not_a_form_field(demo):
-    township = Organization.objects.get(kind=Organization.Kind.TOWNSHIP)
+    township = Organization.objects.get(kind=Organization.Kind.TOWNSHIP, code="township")
     clerk = demo.users["window_clerk"]
     case = services.start_case(process_id="power_jf_01", actor=clerk, organization=township, now=timezone.now(),
-                               data={"applicant": "张三", "expected_members": ["chief"]}, power_code="JF-01")
+                               data={"applicant": "张三"}, power_code="JF-01")
     register = case.work_items.get(bpmn_id="register_application").task_id
     data = {"applicant": "张三", "applicant_contact": "13800000000", "application_channel": "窗口",
-            "matter": "申请低保", "received_at": "2026-11-24", "materials_received": ["申请书"]}  # fmt: skip
+            "matter": "申请低保", "materials_received": ["申请书"]}  # fmt: skip
     before = footprint()
-    with pytest.raises(exc.InvalidTaskData) as raised:
+    with pytest.raises(rule_errors.ComputedField) as raised:
         services.complete_task(case.pk, task_id=register, actor=clerk, data={**data, "first_responder": "chief"},
                                now=timezone.now())  # fmt: skip
-    assert "first_responder" in raised.value.fields
+    assert "data.first_responder" in raised.value.fields
     assert footprint() == before
     case = services.complete_task(case.pk, task_id=register, actor=clerk, data=data, now=timezone.now())
     case.refresh_from_db()

@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from engine import exceptions as exc
 from engine import public, services
 from engine.models import (
+    AdminEvent,
     AuditEvent,
     Case,
     Complaint,
@@ -238,10 +239,14 @@ def test_a_township_edits_its_own_values_in_the_admin_but_never_another_township
     derive_township_list(two["a"])
     entry = TownshipPower.objects.get(township=two["a"], power__code="JF-01")
     form = {"handling_station": two["b_station"].pk, "promised_limit_value": "", "promised_limit_unit": "",
-            "fee_basis": "", "supervision_phone": "0351-1234567"}  # fmt: skip
+            "fee_basis": "", "supervision_phone": "0351-1234567", "reason": "监督电话变更"}  # fmt: skip
+    logged = AdminEvent.objects.count()
     response = admin_client.post(f"/admin/engine/townshippower/{entry.pk}/change/", form)
     assert response.status_code == 200 and "承办站所必须是本乡的站所" in response.content.decode()
     assert TownshipPower.objects.get(pk=entry.pk).handling_station == two["a_station"]
     form["handling_station"] = two["a_station"].pk
     assert admin_client.post(f"/admin/engine/townshippower/{entry.pk}/change/", form).status_code == 302
     assert TownshipPower.objects.get(pk=entry.pk).supervision_phone == "0351-1234567"
+    # the change is in the administration log with its reason; the refused one is not
+    assert AdminEvent.objects.count() == logged + 1
+    assert AdminEvent.objects.last().reason == "监督电话变更"

@@ -6,6 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
+from engine.models import Organization
+
 from processes.catalog_data import DETAIL_FIELDS, load_catalog_data
 from processes.exchange import (
     CatalogImportError,
@@ -257,11 +259,21 @@ def test_dry_run_reports_changes_but_writes_nothing(loaded, tmp_path, catalog_st
     assert catalog_state() == before
 
 
-def test_export_and_import_commands(loaded, tmp_path):
+def test_export_and_import_commands(loaded, tmp_path, make_user):
+    """The import proposes the change (两阅); it is in the list once a leader approves it."""
+    from engine import clock
+    from engine.services import catalog
+    from processes.models import CatalogChangeSet
+    from tests.conftest import grant
+
     path = tmp_path / "catalog.xlsx"
     call_command("export_catalog", str(path))
     _set_cell(path, "责任清单", "项目编码", "ZR-04", "项目名称", "信访工作")
-    call_command("import_catalog", str(path))
+    call_command("import_catalog", str(path), "--reason", "更名")
+    assert Responsibility.objects.get(code="ZR-04").name != "信访工作"
+    leader = make_user("leader")
+    grant(leader, "chief", Organization.objects.create(code="t-x", name="乡", kind=Organization.Kind.TOWNSHIP))
+    catalog.approve(CatalogChangeSet.objects.get().pk, actor=leader, note="同意", now=clock.now())
     assert Responsibility.objects.get(code="ZR-04").name == "信访工作"
 
 

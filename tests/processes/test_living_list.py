@@ -148,7 +148,7 @@ def test_running_cases_keep_the_rules_they_started_under(staff, tmp_path, edit_c
     services.register_definition  # noqa: B018 (definitions are loaded by load_catalog)
     case = services.start_case(process_id="power_jf_01", power_code="JF-01", actor=staff["clerk_x"],
                                organization=staff["town"], now=clock.now(),
-                               data={"applicant": "张三", "expected_members": ["lead_chief"]})  # fmt: skip
+                               data={"applicant": "张三"})  # fmt: skip
     assert case.catalog_version == CatalogVersion.current()
     assert "acceptor_not_reviewer" in rules.separation_rules(case)
     due = case.due_at
@@ -168,7 +168,7 @@ def test_running_cases_keep_the_rules_they_started_under(staff, tmp_path, edit_c
     assert case.due_at == due
     later = services.start_case(process_id="power_jf_01", power_code="JF-01", actor=staff["clerk_x"],
                                 organization=staff["town"], now=clock.now(),
-                                data={"applicant": "李四", "expected_members": ["lead_chief"]})  # fmt: skip
+                                data={"applicant": "李四"})  # fmt: skip
     assert rules.separation_rules(later) == ("conflict_recusal",)
 
 

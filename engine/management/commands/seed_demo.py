@@ -430,7 +430,8 @@ class Command(BaseCommand):
         username, full_name, position = COUNTY_INSPECTOR
         user = self._user(username, full_name)
         if not Assignment.objects.filter(user=user, position__code=position, organization=county).exists():
-            services.assign_position(user=user, position_code=position, organization=county)
+            services.assign_position(user=user, position_code=position, organization=county, actor=None,
+                                     reason="演示县级纪检初始化（seed_demo）", now=clock.now())  # fmt: skip
 
     def _user(self, username: str, full_name: str) -> Any:
         user, _ = get_user_model().objects.get_or_create(username=username)
