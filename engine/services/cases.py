@@ -64,7 +64,8 @@ def start_case(
     """
     township = township_of(organization)  # OrganizationNotInTownship
     check_township_member(actor, township.pk, not_found=exc.OrganizationNotFound(organization=organization.code))
-    authority.require(authority.START, actor=actor, organization_id=organization.pk)
+    authority.require(authority.START, actor=actor, organization_id=organization.pk,
+                      wanted=authority.starters_for(power_code))
     _check_clock_start(now)
     bpmn.check_data_size(data or {})
     definition = current_definition(process_id)

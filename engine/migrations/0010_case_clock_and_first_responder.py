@@ -17,7 +17,7 @@ def last_event_times(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0008_townships_required'),
+        ('engine', '0009_accountability_outcome'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

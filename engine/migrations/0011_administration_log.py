@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0009_case_clock_and_first_responder'),
+        ('engine', '0010_case_clock_and_first_responder'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0010_administration_log'),
+        ('engine', '0011_administration_log'),
         ('processes', '0002_catalog_versions'),
     ]
 
