@@ -68,25 +68,13 @@ def _scope(organization_id: int) -> list[int]:
     return org_subtree(township.pk if township is not None else organization_id)
 
 
-def starters_for(power_code: str) -> frozenset[str]:
-    """Who may start a case of `power_code`: a procedure (三重一大, 问责, 谈话 …) names its own
-    starters in the catalog; every power starts at the window, the village agent or the station."""
-    from processes.procedures import by_code
-
-    procedure = by_code(power_code) if power_code else None
-    return frozenset(procedure.starters) if procedure is not None else STARTERS
-
-
-def require(
-    action: str, *, actor: AbstractBaseUser | None, organization_id: int, wanted: frozenset[str] | None = None
-) -> frozenset[str]:
-    """The actor's positions in the organization when they include one that `action` requires
-    (or one of `wanted`, when the caller knows better, e.g. a procedure's starters).
+def require(action: str, *, actor: AbstractBaseUser | None, organization_id: int) -> frozenset[str]:
+    """The actor's positions in the organization when they include one that `action` requires.
 
     Raises:
         NotAuthorized: no actor, an inactive one, or none of the required positions there.
     """
-    wanted = REQUIRED[action] if wanted is None else wanted
+    wanted = REQUIRED[action]
     held = position_codes(actor, _scope(organization_id))
     if not held & wanted:
         raise exc.NotAuthorized(action=action, required=sorted(wanted))
