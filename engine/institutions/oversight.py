@@ -40,11 +40,15 @@ def outcomes(township_ids: Iterable[int]) -> QuerySet[AccountabilityOutcome]:
 
 
 def own_records(user: AbstractBaseUser, township_ids: Iterable[int]) -> dict[str, Any]:
-    """Everything about the user himself: the accountability records naming him, the outcomes of
+    """Everything about the user himself: the accountability records naming him (as the handler or
+    the station head of the overdue step), the outcomes of
     问责 cases about him, the statements he made and those still waiting for him, the talks with him."""
     username = user.get_username()
     ids = list(township_ids)
-    records = AccountabilityRecord.objects.filter(township_id__in=ids, handler_name=username).select_related("case")
+    named = AccountabilityRecord.objects.filter(Q(handler_name__contains=username) | Q(station_head_name__contains=username),
+                                                township_id__in=ids).select_related("case")  # fmt: skip
+    records = [r for r in named.order_by("-created_at", "-id")
+               if username in r.handler_name.split("、") + r.station_head_name.split("、")]  # fmt: skip
     mine = outcomes(ids).filter(person=user)
     waiting = WorkItem.objects.filter(bpmn_id=wenze.HEARING_TASK, member=username, case__township_id__in=ids,
                                       case__status=Case.Status.RUNNING).select_related("case")  # fmt: skip
@@ -57,5 +61,5 @@ def own_records(user: AbstractBaseUser, township_ids: Iterable[int]) -> dict[str
                     statements.append({"case": case, "statement": data.get("statement", ""),
                                        "stated_at": data.get("stated_at", "")})  # fmt: skip
     talk_rows = [row for township in ids for row in talks.talks_with(township, username)]
-    return {"records": list(records.order_by("-created_at")), "outcomes": list(mine), "statements": statements,
+    return {"records": records, "outcomes": list(mine), "statements": statements,
             "waiting": list(waiting), "talks": talk_rows}  # fmt: skip

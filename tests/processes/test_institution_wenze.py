@@ -116,3 +116,14 @@ def test_a_complaint_leads_to_an_outcome_linked_to_it_and_its_case(staff, townsh
     assert_closed(driver.run(), approved=True)
     outcome = AccountabilityOutcome.objects.get()
     assert (outcome.complaint, outcome.subject_case, outcome.accountability_record) == (complaint, record.case, None)
+
+
+def test_each_person_sees_only_the_records_naming_him(staff, township, t0, record):
+    from engine.institutions import oversight
+
+    record.handler_name = "handler、station_head"
+    record.save()
+    assert [r.pk for r in oversight.own_records(staff["station_head"], [township.pk])["records"]] == [record.pk]
+    assert [r.pk for r in oversight.own_records(staff["handler"], [township.pk])["records"]] == [record.pk]
+    assert oversight.own_records(staff["clerk"], [township.pk])["records"] == []
+    assert oversight.own_records(staff["handler"], [township.pk + 999])["records"] == []  # another township's
