@@ -50,6 +50,7 @@ catalog: migrate
 	$(PY) manage.py load_catalog
 
 demo: catalog
+	$(PY) manage.py evidence_keygen --if-missing
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_institutions
 

@@ -6,7 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from api.views import cases, catalog, charts, institutions, oversight, public, tasks
+from api.views import cases, catalog, charts, institutions, oversight, public, tasks, transparency
 from api.views.auth import RevokeTokenView, TokenView
 from ops.health import health
 
@@ -103,6 +103,7 @@ urlpatterns = [
     path(case + "history/", cases.CaseHistoryView.as_view(), name="case-history"),
     path(case + "replay/", cases.ReplayCaseView.as_view(), name="replay-case"),
     path(case + "verify/", cases.VerifyCaseView.as_view(), name="verify-case"),
+    path(case + "evidence/", transparency.CaseEvidenceView.as_view(), name="case-evidence"),
     path("tasks/", tasks.InboxView.as_view(), name="inbox"),
     path(task + "form/", tasks.TaskFormView.as_view(), name="task-form"),
     path(task + "claim/", tasks.ClaimTaskView.as_view(), name="claim-task"),
@@ -129,5 +130,11 @@ urlpatterns = [
     path("public/notices/<uuid:case_id>/objections/", public.FileObjectionView.as_view(), name="file-objection"),
     path("public/complaints/", public.FileComplaintView.as_view(), name="file-complaint"),
     path("public/receipts/<code:number>/", public.ReceiptView.as_view(), name="receipt"),
+    path("public/transparency/", transparency.TransparencyView.as_view(), name="transparency"),
+    path("public/transparency/checkpoints/", transparency.CheckpointListView.as_view(), name="checkpoints"),
+    path("public/transparency/consistency/", transparency.ConsistencyProofView.as_view(), name="consistency-proof"),
+    path("public/transparency/inclusion/", transparency.InclusionProofView.as_view(), name="inclusion-proof"),
+    path("public/transparency/days/<str:day>.json", transparency.DayExportView.as_view(), name="transparency-day"),
+    path("public/transparency/days/<str:day>/digest/", transparency.DigestView.as_view(), name="transparency-digest"),
     re_path(r"^.*$", UnknownPathView.as_view()),
 ]

@@ -501,3 +501,5 @@ class AdminLogHead(models.Model):
 
 from engine.township_models import TownshipPower, TownshipSettingValue  # noqa: E402,F401  (registers the models)
 from engine.institution_models import AccountabilityOutcome  # noqa: E402,F401  (registers the model)
+
+from engine.evidence.models import Checkpoint, LogLeaf  # noqa: E402,F401  (the transparency log's rows)

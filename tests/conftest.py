@@ -112,3 +112,16 @@ def pytest_configure(config):
             settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     except ImportError:  # pragma: no cover - diagrams tests run without Django
         pass
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_key(tmp_path_factory):
+    """A township signing key for the transparency log's checkpoints (one per test process)."""
+    from django.conf import settings
+
+    from engine.evidence import keys
+
+    path = tmp_path_factory.mktemp("signing") / "township-ed25519.pem"
+    keys.generate(path)
+    settings.EVIDENCE_SIGNING_KEY = path
+    return path
