@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from api import access
 from api.views.base import PublicView, StaffView
-from engine.evidence import digest, keys, log, verify
+from engine.evidence import bundle, digest, keys, log, verify
 from engine.evidence.models import Checkpoint, LogLeaf
 
 
@@ -129,3 +129,20 @@ class CaseEvidenceView(StaffView):
         case = access.get_visible_case(request.user, case_id)
         report = verify.case_findings(case.pk)
         return Response(report.as_dict() | {"case": str(case.pk), "reference": case.reference})
+
+
+class CaseBundleView(StaffView):
+    """离线核查包下载（监督员）：事件、流程源文件、包含证明、检查点、公钥与独立核查程序（zip）。"""
+
+    required_positions = {"GET": access.REPLAYERS}
+
+    @extend_schema(responses={(200, "application/zip"): bytes})
+    def get(self, request, case_id: UUID):
+        case = access.get_visible_case(request.user, case_id)
+        try:
+            data = bundle.build_bundle(case)
+        except keys.SigningKeyMissing as error:
+            raise NotFound(_("本系统尚未生成签名密钥，无法导出核查包")) from error
+        response = HttpResponse(data, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{case.reference}-bundle.zip"'
+        return response

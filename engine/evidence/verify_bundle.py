@@ -18,6 +18,7 @@ import json
 import math
 import sys
 import zipfile
+import zlib
 from decimal import Decimal
 from typing import Any
 
@@ -168,6 +169,9 @@ def verify(bundle: zipfile.ZipFile, trusted_key_pem: bytes | None = None) -> tup
     """(ok, lines of the report)."""
     lines: list[str] = []
     failures: list[str] = []
+    corrupt = bundle.testzip()
+    if corrupt is not None:
+        raise ValueError(f"{corrupt} is damaged (its checksum does not match)")
     manifest = json.loads(bundle.read("manifest.json"))
     if manifest.get("format") != BUNDLE_FORMAT:
         raise ValueError(f"not a {BUNDLE_FORMAT} bundle")
@@ -260,7 +264,7 @@ def main(argv: list[str] | None = None) -> int:
         trusted = open(args.public_key, "rb").read() if args.public_key else None
         with zipfile.ZipFile(args.bundle) as bundle:
             ok, lines = verify(bundle, trusted)
-    except (OSError, KeyError, ValueError, zipfile.BadZipFile, json.JSONDecodeError) as error:
+    except (OSError, KeyError, ValueError, zipfile.BadZipFile, zlib.error) as error:
         print(f"UNREADABLE: {error}")
         return 2
     for line in lines:

@@ -45,6 +45,7 @@ ENDPOINTS: list[tuple[str, str, object, set[str] | None]] = [
     ("GET", "/api/cases/{case}/replay/?step=2", access.REPLAYERS, SEES_MID_REVIEW),
     ("GET", "/api/cases/{case}/verify/", access.REPLAYERS, SEES_MID_REVIEW),
     ("GET", "/api/cases/{case}/evidence/", access.REPLAYERS, SEES_MID_REVIEW),
+    ("GET", "/api/cases/{case}/bundle.zip", access.REPLAYERS, SEES_MID_REVIEW),
     ("GET", "/api/public/transparency/", EVERYONE, None),
     ("GET", "/api/public/transparency/checkpoints/", EVERYONE, None),
     ("POST", "/api/cases/{case}/cancel/", access.CANCELLERS, SEES_MID_REVIEW),

@@ -67,3 +67,18 @@ def test_the_inspector_sees_the_named_findings_of_a_case(signed, people):
     assert report["ok"] is False
     missing = [f for f in report["findings"] if f["kind"] == "events_missing"][0]
     assert (missing["first_sequence"], missing["last_sequence"], missing["checkpoint"]["tree_size"]) == (6, 7, 6)
+
+
+def test_the_inspector_downloads_the_offline_bundle(signed, people):
+    import io
+    import zipfile
+
+    from engine.evidence.verify_bundle import verify
+
+    case, _, _ = signed
+    client = APIClient()
+    client.force_authenticate(people["chief"])
+    response = client.get(f"/api/cases/{case.pk}/bundle.zip")
+    assert response["Content-Type"] == "application/zip" and case.reference in response["Content-Disposition"]
+    ok, lines = verify(zipfile.ZipFile(io.BytesIO(response.content)))
+    assert ok, lines
