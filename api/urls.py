@@ -105,6 +105,7 @@ urlpatterns = [
     path(case + "verify/", cases.VerifyCaseView.as_view(), name="verify-case"),
     path(case + "evidence/", transparency.CaseEvidenceView.as_view(), name="case-evidence"),
     path(case + "bundle.zip", transparency.CaseBundleView.as_view(), name="case-bundle"),
+    path(case + "dossier.pdf", transparency.CaseDossierView.as_view(), name="case-dossier"),
     path("tasks/", tasks.InboxView.as_view(), name="inbox"),
     path(task + "form/", tasks.TaskFormView.as_view(), name="task-form"),
     path(task + "claim/", tasks.ClaimTaskView.as_view(), name="claim-task"),

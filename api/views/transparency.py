@@ -146,3 +146,16 @@ class CaseBundleView(StaffView):
         response = HttpResponse(data, content_type="application/zip")
         response["Content-Disposition"] = f'attachment; filename="{case.reference}-bundle.zip"'
         return response
+
+
+class CaseDossierView(StaffView):
+    """案件档案（有记录）PDF：封面、办理过程、会议（表态、不同意见、纪要、签字）、公示与异议、决定、流程图、链头与检查点。"""
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    def get(self, request, case_id: UUID):
+        from engine.evidence.dossier import render_pdf
+
+        case = access.get_visible_case(request.user, case_id)
+        response = HttpResponse(render_pdf(case), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="{case.reference}-dossier.pdf"'
+        return response

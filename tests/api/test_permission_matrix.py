@@ -46,6 +46,7 @@ ENDPOINTS: list[tuple[str, str, object, set[str] | None]] = [
     ("GET", "/api/cases/{case}/verify/", access.REPLAYERS, SEES_MID_REVIEW),
     ("GET", "/api/cases/{case}/evidence/", access.REPLAYERS, SEES_MID_REVIEW),
     ("GET", "/api/cases/{case}/bundle.zip", access.REPLAYERS, SEES_MID_REVIEW),
+    ("GET", "/api/cases/{case}/dossier.pdf", STAFF, SEES_MID_REVIEW),
     ("GET", "/api/public/transparency/", EVERYONE, None),
     ("GET", "/api/public/transparency/checkpoints/", EVERYONE, None),
     ("POST", "/api/cases/{case}/cancel/", access.CANCELLERS, SEES_MID_REVIEW),
