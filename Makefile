@@ -17,13 +17,15 @@ ENV_FILE ?= .env
 WORKERS  ?= 4
 TIMER_WORKERS ?= 1
 
-.PHONY: run serve redis test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench bench-county lint clean
+.PHONY: run serve redis test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench bench-county lint clean dossier-docs
 
 system-deps:
 	@missing=""; \
 	command -v dot >/dev/null 2>&1 || missing="$$missing graphviz"; \
 	fc-list :lang=zh 2>/dev/null | grep -qi "noto" || missing="$$missing fonts-noto-cjk"; \
 	command -v msgfmt >/dev/null 2>&1 || missing="$$missing gettext"; \
+	ldconfig -p 2>/dev/null | grep -q "libpangoft2-1.0.so" || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	$(PYTHON) -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
 	if [ -n "$$missing" ]; then \
@@ -106,6 +108,14 @@ test-postgres: venv redis
 
 bench: venv
 	$(PY) benchmarks/engine_steps.py
+	$(PY) benchmarks/evidence.py
+
+# the dossier pages under docs/dossier/ (a demo 低保 case in a scratch database)
+dossier-docs: venv
+	rm -f /tmp/township-dossier.sqlite3
+	DATABASE_URL=sqlite:////tmp/township-dossier.sqlite3 TOWNSHIP_SIGNING_KEY=/tmp/township-dossier-key.pem \
+	  sh -c '$(PY) manage.py migrate -v0 && $(PY) manage.py load_catalog >/dev/null && \
+	  $(PY) manage.py evidence_keygen --if-missing && $(PY) manage.py dossier_demo --out-dir docs/dossier --dpi 70'
 
 # 20 townships on PostgreSQL ($(PG_URL)_county_bench is dropped and recreated), `make serve` with
 # 4 workers and 2 timer workers, 16 API clients for 60 s; then chains, replays, nothing lost/doubled

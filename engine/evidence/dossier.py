@@ -23,6 +23,11 @@ from engine.services.definitions import parsed_definition
 STANCES = {"agree": "同意", "disagree": "不同意", "defer": "缓议", "abstain": "弃权"}
 MEETING_FORMS = {"meeting_attendance", "member_stance", "chief_stance", "meeting_minutes", "minutes_signature"}
 NOTICE_FORMS = {"notice_post", "objection_examination"}
+MINUTES_LABELS = {
+    "meeting_time": "会议时间", "place": "地点", "host": "主持人", "recorder": "记录人", "topic": "议题",
+    "present": "出席", "absent": "缺席", "nonvoting": "列席", "recused": "回避", "matters": "议事经过",
+    "member_opinions": "逐人表态", "other_opinions": "其他意见", "result": "表决结果", "decision": "决定事项",
+}  # fmt: skip
 CORRECTION_WORDS = ("correction", "supplement", "补正")
 DECISION_WORDS = ("decision", "county_result", "service_delivery", "disbursement", "approval", "grant")
 
@@ -100,10 +105,10 @@ def build_context(case: Case) -> dict[str, Any]:
             decisions.append(row)
     for meeting in meetings:
         minutes = meeting["minutes"] or {}
-        dissent = minutes.get("dissent") or []
-        meeting["dissent"] = [_text(d) for d in dissent] + [
-            f"{s['member']}：{s['stance']}。{s['reason']}" for s in meeting["stances"] if s["dissent"]]
-        meeting["minutes_items"] = [(k, _text(v)) for k, v in minutes.items() if k not in ("dissent",)]
+        meeting["dissent"] = [{"member": s["member"], "stance": s["stance"], "reason": s["reason"],
+                               "in_minutes": _minuted(minutes, s, names)} for s in meeting["stances"] if s["dissent"]]  # fmt: skip
+        meeting["minutes_items"] = [(MINUTES_LABELS.get(k, k), _minutes_value(k, v, names))
+                                    for k, v in minutes.items() if k != "dissent"]  # fmt: skip
     receipts = {r.number: r for r in ObjectionReceipt.objects.filter(case=case)}
     for notice in notices:
         for objection in notice["objections"]:
@@ -119,6 +124,28 @@ def build_context(case: Case) -> dict[str, Any]:
         "status": Case.Status(case.status).label, "chart": _chart(case), "anchor": _anchor(case),
         "generated": _local(timezone.now()),
     }  # fmt: skip
+
+
+def _minutes_value(key: str, value: Any, names: Mapping[str, str]) -> str:
+    if key == "member_opinions" and isinstance(value, list):
+        return "；".join(f"{names.get(o.get('member'), o.get('member'))}：{STANCES.get(o.get('stance'), o.get('stance'))}"
+                        f"（{o.get('opinion', '')}）" for o in value if isinstance(o, Mapping))  # fmt: skip
+    if key == "result" and isinstance(value, Mapping):
+        return "，".join(f"{STANCES.get(k, k)} {v} 票" for k, v in value.items())
+    if key in ("host", "recorder"):
+        return names.get(value, value)
+    if isinstance(value, list):
+        return _text([names.get(v, v) for v in value]) or "无"
+    return _text(value)
+
+
+def _minuted(minutes: Mapping[str, Any], stance: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """The minutes' record of this member's dissent (verbatim), if any."""
+    for item in minutes.get("dissent") or []:
+        member = item.get("member", "") if isinstance(item, Mapping) else ""
+        if member and (member in stance["member"] or names.get(member, "\0") in stance["member"]):
+            return item.get("opinion", "")
+    return ""
 
 
 def _power_name(case: Case) -> str:
