@@ -10,6 +10,7 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
@@ -55,10 +56,19 @@ class TransparencyView(PublicView):
                          "latest": log.checkpoint_dict(latest) if latest else None})  # fmt: skip
 
 
+class CheckpointOut(serializers.Serializer):
+    origin = serializers.CharField()
+    tree_size = serializers.IntegerField(help_text="日志大小（叶数）")
+    root_hash = serializers.CharField(help_text="根哈希（十六进制）")
+    time = serializers.CharField(help_text="签署时间（UTC，ISO 8601）")
+    key_id = serializers.CharField()
+    signature = serializers.CharField(help_text="Ed25519 签名（Base64），签名内容 origin\\ntree_size\\nroot_hash\\ntime\\n")
+
+
 class CheckpointListView(PublicView):
     """全部签名检查点（按日志大小）。"""
 
-    @extend_schema(responses=dict)
+    @extend_schema(responses=CheckpointOut(many=True))
     def get(self, request):
         return Response([log.checkpoint_dict(c) for c in Checkpoint.objects.order_by("tree_size", "time")])
 
