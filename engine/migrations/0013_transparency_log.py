@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0003_audit_hash_scheme'),
+        ('engine', '0012_case_catalog_version'),
     ]
 
     operations = [
