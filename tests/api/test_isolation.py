@@ -41,6 +41,9 @@ CASE_ENDPOINTS: list[tuple[str, str, dict | None]] = [
     ("GET", "/api/cases/{case}/replay/?step=1", None),
     ("GET", "/api/cases/{case}/verify/", None),
     ("GET", "/api/cases/{case}/chart.svg", None),
+    ("GET", "/api/cases/{case}/evidence/", None),
+    ("GET", "/api/cases/{case}/bundle.zip", None),
+    ("GET", "/api/cases/{case}/dossier.pdf", None),
     ("POST", "/api/cases/{case}/cancel/", {"reason": "撤销"}),
     ("POST", "/api/cases/{case}/conflicts/", {"user": "b_handler", "relation": "relative"}),
 ]

@@ -54,7 +54,7 @@ class Command(BaseCommand):
         self.stdout.write(f"{pdf}（案件 {case.reference}），{len(pages)} 页 PNG")
 
     def _run(self, users, township) -> Case:
-        answers = Answers(now=clock.now() - timedelta(days=30), applicant="郑大妈", notice_days=7)
+        answers = Answers(now=clock.now() - timedelta(days=30), applicant="郑大妈")
         driver = Driver(users, answers)
         driver.start("JF-01", township=township, data={"demo_seed": "dossier"})
         objected = False
