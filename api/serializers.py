@@ -531,11 +531,19 @@ class ReceiptSerializer(serializers.Serializer):
     replied_at = serializers.DateTimeField(allow_null=True)
 
 
+class RecordOutcomeSerializer(serializers.Serializer):
+    case_reference = serializers.CharField(help_text="问责案件编号")
+    person = serializers.CharField()
+    outcome = serializers.CharField()
+    outcome_display = serializers.CharField()
+
+
 class AccountabilityRecordSerializer(serializers.ModelSerializer):
     case = serializers.UUIDField(source="case_id")
     case_reference = serializers.CharField(source="case.reference")
     kind = serializers.CharField(help_text="overdue 超时、long_delay 久拖不办")
     kind_display = serializers.CharField(source="get_kind_display")
+    outcomes = serializers.SerializerMethodField(help_text="问责结果（问责案件办结后）：当事人和问责方式；空表示尚未结案")
 
     class Meta:
         model = AccountabilityRecord
@@ -554,7 +562,13 @@ class AccountabilityRecordSerializer(serializers.ModelSerializer):
             "notified",
             "due_at",
             "created_at",
+            "outcomes",
         ]
+
+    @extend_schema_field(RecordOutcomeSerializer(many=True))
+    def get_outcomes(self, record: AccountabilityRecord) -> list[dict[str, str]]:
+        return [{"case_reference": o.case.reference, "person": o.person.username, "outcome": o.outcome,
+                 "outcome_display": o.get_outcome_display()} for o in record.outcomes.all()]  # fmt: skip
 
 
 class AssignmentSerializer(serializers.Serializer):

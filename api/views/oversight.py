@@ -124,4 +124,5 @@ class AccountabilityListView(StaffListView):
         )
         if params.validated_data.get("case"):
             records = records.filter(case_id=params.validated_data["case"])
-        return records.select_related("case").order_by("-created_at", "-id")
+        return (records.select_related("case").prefetch_related("outcomes__case", "outcomes__person")
+                .order_by("-created_at", "-id"))  # fmt: skip

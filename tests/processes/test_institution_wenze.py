@@ -127,3 +127,16 @@ def test_each_person_sees_only_the_records_naming_him(staff, township, t0, recor
     assert [r.pk for r in oversight.own_records(staff["handler"], [township.pk])["records"]] == [record.pk]
     assert oversight.own_records(staff["clerk"], [township.pk])["records"] == []
     assert oversight.own_records(staff["handler"], [township.pk + 999])["records"] == []  # another township's
+
+
+def test_the_record_shows_its_outcome(staff, township, t0, record):
+    from api.serializers import AccountabilityRecordSerializer
+
+    assert AccountabilityRecordSerializer(record).data["outcomes"] == []
+    driver = procedure_driver("WZ-01", staff, township, t0, start=start(record))
+    driver.run_until("finding")
+    complete_as(driver, "hear_person", "handler")
+    driver.run()
+    shown = AccountabilityRecordSerializer(AccountabilityRecord.objects.get(pk=record.pk)).data["outcomes"]
+    assert shown == [{"case_reference": driver.case.reference, "person": "handler", "outcome": "criticism_education",
+                      "outcome_display": "批评教育"}]
