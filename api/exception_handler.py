@@ -28,6 +28,7 @@ from api.authentication import LoginLocked
 from diagrams import DiagramError
 from engine import exceptions as engine_errors
 from engine import public
+from engine import public_errors
 from engine import rule_errors
 from engine.institutions import errors as institution_errors
 
@@ -84,6 +85,26 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     engine_errors.DefinitionMismatch: status.HTTP_500_INTERNAL_SERVER_ERROR,
     engine_errors.AuditChainBroken: status.HTTP_500_INTERNAL_SERVER_ERROR,
     engine_errors.SnapshotTampered: status.HTTP_409_CONFLICT,  # the case refuses to advance
+    # the public's side (好差评, standing lists, 三务公开, complaint channels, 信访)
+    public_errors.RatingCodeInvalid: status.HTTP_404_NOT_FOUND,
+    public_errors.FollowUpNotFound: status.HTTP_404_NOT_FOUND,
+    public_errors.StandingEntryNotFound: status.HTTP_404_NOT_FOUND,
+    public_errors.PublicationNotFound: status.HTTP_404_NOT_FOUND,
+    public_errors.PetitionNotFound: status.HTTP_404_NOT_FOUND,
+    public_errors.RatingLevelInvalid: status.HTTP_400_BAD_REQUEST,
+    public_errors.RatingReasonRequired: status.HTTP_400_BAD_REQUEST,
+    public_errors.TextRequired: status.HTTP_400_BAD_REQUEST,
+    public_errors.ComplaintChannelInvalid: status.HTTP_400_BAD_REQUEST,
+    public_errors.PublicationCategoryInvalid: status.HTTP_400_BAD_REQUEST,
+    public_errors.PetitionRouteInvalid: status.HTTP_400_BAD_REQUEST,
+    public_errors.ChannelRequired: status.HTTP_400_BAD_REQUEST,
+    public_errors.FollowUpClosed: status.HTTP_409_CONFLICT,
+    public_errors.ComplaintNotReplied: status.HTTP_409_CONFLICT,
+    public_errors.ComplaintAlreadyRated: status.HTTP_409_CONFLICT,
+    public_errors.StandingEntryEnded: status.HTTP_409_CONFLICT,
+    public_errors.PublicationAlreadyApproved: status.HTTP_409_CONFLICT,
+    public_errors.PetitionWrongState: status.HTTP_409_CONFLICT,
+    public_errors.PetitionExtensionTooLong: status.HTTP_422_UNPROCESSABLE_ENTITY,
 }
 # the rules' refusals (engine/rule_errors.py): 422 unless listed above
 HTTP_STATUS.update({cls: status.HTTP_422_UNPROCESSABLE_ENTITY

@@ -410,7 +410,16 @@ class Complaint(models.Model):
         REGISTERED = "registered", _("已登记")
         REPLIED = "replied", _("已答复")
 
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("网上")
+        PHONE = "phone", _("电话")
+        BOX = "box", _("举报箱")
+        COUNTER = "counter", _("投诉台")
+
     number = models.CharField(_("受理编号"), max_length=32, unique=True)
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel, default=Channel.ONLINE)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")  # fmt: skip
     kind = models.CharField(_("类型"), max_length=16, choices=Kind)
     subject = models.CharField(_("被投诉（举报）对象"), max_length=200)
     content = models.TextField(_("事项内容"))
@@ -427,6 +436,11 @@ class Complaint(models.Model):
     handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="+")  # fmt: skip
     replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
+    reply_rating = models.PositiveSmallIntegerField(_("对答复的评价"), null=True, blank=True,
+                                                    help_text=_("5 非常满意 … 1 非常不满意"))  # fmt: skip
+    reply_rating_comment = models.TextField(_("评价意见"), blank=True)
+    reply_rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("投诉举报")
@@ -503,3 +517,6 @@ from engine.township_models import TownshipPower, TownshipSettingValue  # noqa: 
 from engine.institution_models import AccountabilityOutcome  # noqa: E402,F401  (registers the model)
 
 from engine.evidence.models import Checkpoint, LogLeaf  # noqa: E402,F401  (the transparency log's rows)
+from engine.public_models import (  # noqa: E402,F401  (registers the models)
+    Petition, Publication, PublicEscalation, RatingFollowUp, ServiceRating, StandingListEntry,
+)

@@ -231,6 +231,8 @@ def file_complaint(
     township: Organization | None = None,
     complainant_name: str = "",
     complainant_contact: str = "",
+    channel: str = Complaint.Channel.ONLINE,
+    registered_by: AbstractBaseUser | None = None,
     now: datetime,
 ) -> Complaint:
     """Register a complaint (投诉) or report (举报) with the township it concerns: the case's, or
@@ -257,6 +259,8 @@ def file_complaint(
         case=case,
         complainant_name=complainant_name,
         complainant_contact=complainant_contact,
+        channel=channel,
+        registered_by=registered_by,
         received_at=now,
         reply_due_at=workdays.add_limit(now, limit["value"], limit["unit"]),
     )
@@ -296,6 +300,10 @@ class Receipt:
     case_reference: str
     reply: str
     replied_at: datetime | None
+    channel: str = ""
+    reply_due_at: datetime | None = None
+    escalation_level: int = 0
+    reply_rating: int | None = None
 
 
 def lookup_receipt(number: str) -> Receipt:
@@ -322,4 +330,8 @@ def lookup_receipt(number: str) -> Receipt:
         complaint.case.reference if complaint.case else "",
         mask_text(complaint.reply),
         complaint.replied_at,
+        complaint.channel,
+        complaint.reply_due_at,
+        complaint.escalation_level,
+        complaint.reply_rating,
     )

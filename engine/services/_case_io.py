@@ -153,6 +153,7 @@ def _record(
     claimed_by: dict[UUID, Any] | None = None,
 ) -> Case:  # fmt: skip
     now = _check_clock(case, now)
+    was_running = case.status == Case.Status.RUNNING
     _store(case, state, now=now, items=items, claimed_by=claimed_by)
     body = dict(payload)
     if key is not None:
@@ -163,6 +164,10 @@ def _record(
         payload=body, state_hash=case.state_hash,
     )  # fmt: skip
     case.save(update_fields=_CASE_FIELDS)
+    if was_running and case.status == Case.Status.COMPLETED:
+        from engine import public_side  # standing lists, petitions waiting for the case
+
+        public_side.case_completed(case, bpmn.workflow_data(state.workflow), now=now)
     return case
 
 

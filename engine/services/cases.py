@@ -92,6 +92,10 @@ def start_case(
         case.promised_limit, case.legal_limit = limits.get("promised"), limits.get("legal")
         rules.set_deadlines(case)
     _store_initial(case, state, now=now)
+    if power is not None:  # 好差评: the code printed on the receipt and the decision
+        from engine import ratings
+
+        ratings.issue_code(case, now=now)
     return _record(case, state, kind=AuditEvent.Kind.CASE_STARTED, actor=actor, now=now, items=[],
                    payload={"data": start_data, "process_id": process_id, "definition_sha256": definition.sha256})  # fmt: skip
 

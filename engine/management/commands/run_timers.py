@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from engine import clock, services
+from engine import clock, public_deadlines, services
 from engine.evidence import keys, log
 from ops import notify
 from ops.worker import TimerWorker
@@ -27,7 +27,8 @@ logger = logging.getLogger(__name__)
 
 
 def timer_round(now: datetime) -> dict:
-    counts = {"fired": services.fire_due_timers(now=now), "escalated": services.escalate_overdue(now=now)}
+    counts = {"fired": services.fire_due_timers(now=now), "escalated": services.escalate_overdue(now=now),
+              "public_escalated": public_deadlines.escalate_public_overdue(now=now)}
     # notifications of what those (and the requests since the last round) committed
     counts = {**counts, "notified": notify.collect(now=now), "sent": notify.deliver_due(now=now)}
     # a signed checkpoint of the transparency log when it grew and the last one is old enough
