@@ -26,6 +26,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 import engine.public  # noqa: F401  (its errors join all_error_classes())
+import engine.public_errors  # noqa: F401  (the public side's refusals too)
 from engine import exceptions as engine_errors
 from engine.models import Case, Organization
 from processes.models import Power
@@ -140,6 +141,19 @@ SAMPLE_ARGUMENTS = {
     "last": "2026-03-02T02:00:00.000000+00:00",
     "action": "start",
     "change_set": 3,
+    # the public's side (engine/public_errors.py)
+    "channel": "pigeon",
+    "level": 6,
+    "followup_id": 5,
+    "field": "reply",
+    "label": "反馈评价人",
+    "entry_id": 9,
+    "publication_id": 4,
+    "category": "gossip",
+    "petition": "XF-20260302-ABCDEFGH",
+    "requested": 31,
+    "allowed": 30,
+    "route": "mediation JF-01",
 }
 # QuorumNotMet's "expected" is a head count, DefinitionMismatch's a digest
 PER_CLASS = {"QuorumNotMet": {"expected": 7}}
