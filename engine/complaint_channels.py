@@ -37,7 +37,7 @@ def register_complaint(
         kind = Complaint.Kind.COMPLAINT
     for name, value, label in (("subject", subject, "被投诉（举报）对象"), ("content", content, "事项内容")):
         if not value.strip():
-            raise err.TextRequired(field=name, label=label)
+            raise err.TextRequired(field=name)
     case = None
     if case_reference.strip():
         case = Case.objects.filter(reference=case_reference.strip(), township_id=township.pk).first()

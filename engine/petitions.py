@@ -65,7 +65,7 @@ def register_petition(
         raise err.ChannelRequired(channel=channel)
     for name, value, label in (("subject", subject, "信访事项"), ("content", content, "主要诉求")):
         if not value.strip():
-            raise err.TextRequired(field=name, label=label)
+            raise err.TextRequired(field=name)
     return Petition.objects.create(
         township_id=township.pk, number=_new_number("XF", now), channel=channel, subject=subject.strip(),
         content=content.strip(), petitioner_name=petitioner_name, petitioner_contact=petitioner_contact,
@@ -82,7 +82,7 @@ def decide_acceptance(petition_id: int, *, actor: AbstractBaseUser, accept: bool
         raise exc.NotAuthorized(action="decide_petition", required=sorted(DECIDERS))
     _state(petition, Petition.Status.REGISTERED, "作出受理决定")
     if not note.strip():
-        raise err.TextRequired(field="note", label="受理告知内容")
+        raise err.TextRequired(field="note")
     petition.decided_at, petition.decided_by, petition.decision_note = now, actor, note.strip()
     petition.escalation_level = 0  # the handling period has its own ladder
     if accept:
@@ -164,7 +164,7 @@ def extend_petition(petition_id: int, *, actor: AbstractBaseUser, days: int, rea
     if days <= 0 or petition.extended_days + days > allowed["value"]:
         raise err.PetitionExtensionTooLong(requested=petition.extended_days + days, allowed=allowed["value"])
     if not reason.strip():
-        raise err.TextRequired(field="reason", label="延期理由")
+        raise err.TextRequired(field="reason")
     petition.handle_due_at = workdays.add_limit(petition.handle_due_at, days, allowed["unit"])
     petition.extended_days += days
     petition.extension_reason = "；".join(filter(None, [petition.extension_reason, reason.strip()]))
@@ -184,7 +184,7 @@ def conclude_petition(petition_id: int, *, actor: AbstractBaseUser, outcome: str
     if petition.case_id is not None and petition.case.status == Case.Status.RUNNING:
         raise err.PetitionWrongState(number=petition.number, status=petition.case.reference, action="在转办案件办结前办结")
     if not outcome.strip():
-        raise err.TextRequired(field="outcome", label="办理结果")
+        raise err.TextRequired(field="outcome")
     petition.outcome, petition.concluded_at, petition.concluded_by = outcome.strip(), now, actor
     petition.status = Petition.Status.CONCLUDED
     petition.save()

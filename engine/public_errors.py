@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from engine.exceptions import EngineError
 
@@ -48,10 +49,19 @@ class FollowUpClosed(EngineError):
         super().__init__(_("差评整改 %(id)s 已办结") % {"id": followup_id}, followup_id=str(followup_id))
 
 
+FIELD_LABELS = {
+    "reply": gettext_noop("反馈评价人"), "rectification": gettext_noop("整改情况"), "reason": gettext_noop("理由"),
+    "title": gettext_noop("标题"), "content": gettext_noop("内容"), "period": gettext_noop("所属期间"),
+    "amount": gettext_noop("金额（元）"), "subject": gettext_noop("事项或对象"), "note": gettext_noop("告知内容"),
+    "outcome": gettext_noop("办理结果"),
+}  # fmt: skip
+
+
 class TextRequired(EngineError):
     code = "text_required"
 
-    def __init__(self, *, field: str, label: str) -> None:
+    def __init__(self, *, field: str) -> None:
+        label = _(FIELD_LABELS[field]) if field in FIELD_LABELS else field
         super().__init__(_("“%(label)s”不能为空") % {"label": label}, field=field)
 
     @property

@@ -44,7 +44,7 @@ def _amount(value: Any) -> Decimal | None:
     try:
         return Decimal(str(value))
     except InvalidOperation as error:
-        raise err.TextRequired(field="amount", label="金额（元）") from error
+        raise err.TextRequired(field="amount") from error
 
 
 def _sanzhong_case(township_id: int, amount: Decimal | None, reference: str) -> Case | None:
@@ -78,7 +78,7 @@ def register_publication(
         raise err.PublicationCategoryInvalid(category=category)
     for name, value, label in (("title", title, "标题"), ("content", content, "内容"), ("period", period, "所属期间")):
         if not str(value or "").strip():
-            raise err.TextRequired(field=name, label=label)
+            raise err.TextRequired(field=name)
     value = _amount(amount)
     linked = _sanzhong_case(township.pk, value, sanzhong_reference.strip()) if category == "finance" else None
     return Publication.objects.create(

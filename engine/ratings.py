@@ -108,9 +108,9 @@ def close_followup(
     if followup.closed_at is not None:
         raise err.FollowUpClosed(followup_id=followup_id)
     if not reply.strip():
-        raise err.TextRequired(field="reply", label="反馈评价人")
+        raise err.TextRequired(field="reply")
     if founded and not rectification.strip():
-        raise err.TextRequired(field="rectification", label="整改情况")
+        raise err.TextRequired(field="rectification")
     followup.founded, followup.rectification, followup.reply = founded, rectification.strip(), reply.strip()
     followup.closed_by, followup.closed_at = actor, now
     followup.save()

@@ -101,7 +101,7 @@ def end_entry(entry_id: int, *, actor: AbstractBaseUser, reason: str, now: datet
     if not held & {"handler", "station_head", "deputy", "chief"}:
         raise exc.NotAuthorized(action="end_standing_entry", required=["handler", "station_head"])
     if not reason.strip():
-        raise err.TextRequired(field="reason", label="撤下原因")
+        raise err.TextRequired(field="reason")
     today = timezone.localdate(now)
     if entry.ended_at is not None or (entry.ends_on is not None and entry.ends_on < today):
         raise err.StandingEntryEnded(entry_id=entry_id)

@@ -146,7 +146,6 @@ SAMPLE_ARGUMENTS = {
     "level": 6,
     "followup_id": 5,
     "field": "reply",
-    "label": "反馈评价人",
     "entry_id": 9,
     "publication_id": 4,
     "category": "gossip",
