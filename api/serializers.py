@@ -30,6 +30,14 @@ from processes.models import Category, LegalBasis, Power, Responsibility, RiskPo
 LIGHT_CHOICES = [(light, light) for light in selectors.LIGHTS]
 
 
+def lights_of(context: dict[str, Any]) -> selectors.Lights:
+    """The request's memo of the holiday table, kept in the serializer context (shared by its rows)."""
+    lights = context.get("lights")
+    if lights is None:
+        lights = context["lights"] = selectors.Lights()
+    return lights
+
+
 # ------------------------------------------------------------------------------------------
 # Catalog
 # ------------------------------------------------------------------------------------------
@@ -268,7 +276,7 @@ class WorkItemSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.ChoiceField(choices=LIGHT_CHOICES))
     def get_light(self, item: WorkItem) -> str:
         return selectors.light(due_at=item.due_at, legal_due_at=item.case.legal_due_at, now=self.context["now"],
-                               paused_since=item.case.paused_since)  # fmt: skip
+                               paused_since=item.case.paused_since, lights=lights_of(self.context))  # fmt: skip
 
 
 class CaseBriefSerializer(serializers.ModelSerializer):
@@ -338,14 +346,14 @@ class CaseSerializer(serializers.ModelSerializer):
         return case.paused_since is not None
 
     def get_paused_days(self, case: Case) -> int:
-        return rules.paused_days(case, self.context["now"])
+        return rules.paused_days(case, self.context["now"], lights=lights_of(self.context))
 
     @extend_schema_field(serializers.ChoiceField(choices=LIGHT_CHOICES, allow_null=True))
     def get_light(self, case: Case) -> str | None:
         if case.status != Case.Status.RUNNING:
             return None
         return selectors.light(due_at=case.due_at, legal_due_at=case.legal_due_at, now=self.context["now"],
-                               paused_since=case.paused_since)  # fmt: skip
+                               paused_since=case.paused_since, lights=lights_of(self.context))  # fmt: skip
 
 
 class TimerSerializer(serializers.Serializer):
@@ -382,6 +390,39 @@ class CaseDetailSerializer(CaseSerializer):
     def get_start_data(self, case: Case) -> dict[str, Any]:
         event = case.audit_events.filter(kind=AuditEvent.Kind.CASE_STARTED).first()
         return dict((event.payload or {}).get("data") or {}) if event else {}
+
+
+class StepResultSerializer(serializers.ModelSerializer):
+    """The answer to a claim, unclaim or completion: where the case now stands and the tasks the step
+    opened or changed (`tasks`) or closed (`closed_tasks`); the whole case is GET /api/cases/{id}/."""
+
+    status_display = serializers.CharField(source="get_status_display")
+    events = serializers.IntegerField(source="last_sequence", help_text="审计事件数（本步之后）")
+    paused = serializers.SerializerMethodField()
+    light = serializers.SerializerMethodField()
+    tasks = serializers.SerializerMethodField(help_text="本步新开或改变（认领、退回）的任务")
+    closed_tasks = serializers.SerializerMethodField(help_text="本步结束的任务的 task_id")
+
+    class Meta:
+        model = Case
+        fields = ["id", "reference", "status", "status_display", "events", "due_at", "legal_due_at", "paused",
+                  "light", "closed_at", "tasks", "closed_tasks"]  # fmt: skip
+
+    def get_paused(self, case: Case) -> bool:
+        return case.paused_since is not None
+
+    @extend_schema_field(serializers.ChoiceField(choices=LIGHT_CHOICES, allow_null=True))
+    def get_light(self, case: Case) -> str | None:
+        return CaseSerializer.get_light(self, case)
+
+    @extend_schema_field(WorkItemSerializer(many=True))
+    def get_tasks(self, case: Case) -> list[dict[str, Any]]:
+        items = sorted(getattr(case, "changed_work_items", []), key=lambda i: (i.created_at, i.bpmn_id, i.mi_index))
+        return WorkItemSerializer(items, many=True, context=self.context).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.UUIDField()))
+    def get_closed_tasks(self, case: Case) -> list[str]:
+        return [str(task_id) for task_id in sorted(getattr(case, "closed_task_ids", []), key=str)]
 
 
 class AuditEventSerializer(serializers.ModelSerializer):

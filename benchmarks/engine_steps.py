@@ -92,7 +92,8 @@ def service_run(n: int) -> dict[str, list[float]]:
                                                          actor=None, now=now + timedelta(days=1)))
         tid = item(case, "assess_objection")
         timed("assess", lambda: services.complete_task(case.pk, task_id=tid, actor=users["archivist"],
-                                                       data={"upheld": False, "finding": "不成立"}, now=now))
+                                                       data={"upheld": False, "finding": "不成立"},
+                                                       now=now + timedelta(days=1)))  # after the objection
         timed("timer", lambda: services.fire_case_timers(case.pk, now=now + timedelta(days=8)))
         tid = item(case, "file_it")
         timed("file", lambda: services.complete_task(case.pk, task_id=tid, actor=users["archivist"],

@@ -50,15 +50,23 @@ DEFAULT_SEPARATION = (APPLICANT_NEVER_ACTS, AGENT_NEVER_ACTS, ACCEPTOR_NOT_REVIE
 def org_subtree(organization: Organization | int) -> list[int]:
     """The organization (a row or its id) and everything below it (township → stations and
     villages), in one query."""
+    return org_subtrees([organization])
+
+
+def org_subtrees(organizations: Iterable[Organization | int]) -> list[int]:
+    """The organizations (rows or ids) and everything below each, in one query however many."""
     from engine.models import Organization
 
-    root = organization if isinstance(organization, int) else organization.pk
+    roots = list(dict.fromkeys(o if isinstance(o, int) else o.pk for o in organizations))
+    if not roots:
+        return []
     children: dict[int | None, list[int]] = {}
     for pk, parent in Organization.objects.values_list("pk", "parent_id"):
         children.setdefault(parent, []).append(pk)
-    ids, frontier = [root], [root]
+    ids, seen, frontier = list(roots), set(roots), roots
     while frontier:
-        frontier = [child for pk in frontier for child in children.get(pk, ())]
+        frontier = [child for pk in frontier for child in children.get(pk, ()) if child not in seen]
+        seen.update(frontier)
         ids.extend(frontier)
     return ids
 
@@ -355,9 +363,13 @@ def is_clock_paused(
     return any(t.properties.get("pauses_clock") == "true" for t in ready)
 
 
-def paused_days(case: Case, now: datetime) -> int:
-    """Working days the clock has stood still so far (past pauses plus the running one)."""
-    running = workdays.working_days_between(case.paused_since, now) if case.paused_since is not None else 0
+def paused_days(case: Case, now: datetime, lights: Any = None) -> int:
+    """Working days the clock has stood still so far (past pauses plus the running one);
+    `lights`: a `selectors.Lights` holding the request's holiday table."""
+    if case.paused_since is None:
+        return case.paused_working_days
+    between = lights.working_days_between if lights is not None else workdays.working_days_between
+    running = between(case.paused_since, now)
     return case.paused_working_days + running
 
 

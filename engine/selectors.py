@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q, QuerySet
 
@@ -13,11 +13,13 @@ LIGHTS = (GREEN, YELLOW, RED, BLACK)
 
 
 def light(
-    *, due_at: datetime | None, legal_due_at: datetime | None, now: datetime, paused_since: datetime | None = None
-) -> str:
+    *, due_at: datetime | None, legal_due_at: datetime | None, now: datetime, paused_since: datetime | None = None,
+    lights: Lights | None = None,
+) -> str:  # fmt: skip
     """Black past the legal limit, red past the promised limit, yellow with one working day or
     less left, else green. While the clock is paused (补正, 公示, ...) time stands still: the
-    light is the one it had when the pause began, so paused time never turns a case red."""
+    light is the one it had when the pause began, so paused time never turns a case red.
+    `lights`: the request's memo of the holiday table (one read for any number of rows)."""
     if paused_since is not None:
         now = min(now, paused_since)
     if legal_due_at is not None and now > legal_due_at:
@@ -26,9 +28,34 @@ def light(
         return GREEN
     if now > due_at:
         return RED
-    if due_at <= workdays.add_limit(now, 1, workdays.WORKING_DAY):
+    yellow_until = lights.yellow_until(now) if lights is not None else workdays.add_limit(now, 1, workdays.WORKING_DAY)
+    if due_at <= yellow_until:
         return YELLOW
     return GREEN
+
+
+class Lights:
+    """The lights' working-day questions for one request: the holiday table is read once (for the
+    span the rows need) however many rows are shown; the table does not change under a request."""
+
+    def __init__(self) -> None:
+        self._calendar: workdays.WorkCalendar | None = None
+
+    def calendar(self, start: date, end: date) -> workdays.WorkCalendar:
+        have = self._calendar
+        if have is None or not have.covers(start, end):
+            if have is not None:
+                start, end = min(start, have.start), max(end, have.end)
+            self._calendar = workdays.WorkCalendar(start - timedelta(days=400), end + timedelta(days=60))
+        return self._calendar
+
+    def yellow_until(self, now: datetime) -> datetime:
+        day = workdays.local_date(now)
+        return workdays.add_limit(now, 1, workdays.WORKING_DAY, calendar=self.calendar(day, day + timedelta(days=33)))
+
+    def working_days_between(self, start: datetime, end: datetime) -> int:
+        first, last = workdays.local_date(start), workdays.local_date(end)
+        return workdays.working_days_between(start, end, calendar=self.calendar(first, max(first, last)))
 
 
 def filter_by_light(

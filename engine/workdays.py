@@ -44,7 +44,11 @@ class WorkCalendar:
     """Answers working-day questions for a span of dates with one query for the overrides."""
 
     def __init__(self, start: date, end: date) -> None:
+        self.start, self.end = start, end
         self._overrides = _overrides(start, end)
+
+    def covers(self, start: date, end: date) -> bool:
+        return self.start <= start and end <= self.end
 
     def is_workday(self, day: date) -> bool:
         if day in self._overrides:
@@ -69,7 +73,7 @@ def _end_of_day(day: date) -> datetime:
     return datetime.combine(day, time(23, 59, 59), tzinfo=_local_tz())
 
 
-def add_limit(start: datetime, amount: int, unit: str) -> datetime:
+def add_limit(start: datetime, amount: int, unit: str, calendar: WorkCalendar | None = None) -> datetime:
     """The deadline `amount` units after `start`: the end of the last day counted.
 
     Working days count from the day after `start` and skip holidays (make-up weekends count);
@@ -80,7 +84,8 @@ def add_limit(start: datetime, amount: int, unit: str) -> datetime:
         return _end_of_day(local_day + timedelta(days=amount))
     if amount <= 0:
         return _end_of_day(local_day)
-    calendar = WorkCalendar(local_day, local_day + timedelta(days=amount * 3 + 30))
+    if calendar is None:
+        calendar = WorkCalendar(local_day, local_day + timedelta(days=amount * 3 + 30))
     day, counted = local_day, 0
     while counted < amount:
         day += timedelta(days=1)
@@ -89,13 +94,15 @@ def add_limit(start: datetime, amount: int, unit: str) -> datetime:
     return _end_of_day(day)
 
 
-def working_days_between(start: datetime, end: datetime) -> int:
-    """Working days strictly after `start`'s day up to and including `end`'s day."""
+def working_days_between(start: datetime, end: datetime, calendar: WorkCalendar | None = None) -> int:
+    """Working days strictly after `start`'s day up to and including `end`'s day. `calendar`, when
+    given, must cover those days."""
     first = start.astimezone(_local_tz()).date()
     last = end.astimezone(_local_tz()).date()
     if last <= first:
         return 0
-    calendar = WorkCalendar(first, last)
+    if calendar is None:
+        calendar = WorkCalendar(first, last)
     return sum(1 for n in range(1, (last - first).days + 1) if calendar.is_workday(first + timedelta(days=n)))
 
 

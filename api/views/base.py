@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -12,7 +13,7 @@ from rest_framework.views import APIView
 from api.access import PositionPermission
 from api.pagination import BoundedLimitOffsetPagination
 from api.parsers import SafeJSONParser
-from engine import clock
+from engine import clock, selectors
 from processes.models import Power
 
 PARSERS = [SafeJSONParser]  # JSON request bodies only (the web pages have their own views)
@@ -25,13 +26,34 @@ def power_names() -> dict[str, str]:
     return {**{p.code: p.name for p in procedures()}, **dict(Power.objects.values_list("code", "name"))}
 
 
+class _PowerNames(Mapping):
+    """The power names, read (one query) the first time a serializer asks for one."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._names is None:
+            self._names = power_names()
+        return self._names
+
+    def __getitem__(self, code: str) -> str:
+        return self._load()[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
 class _Context:
-    """Serializer context with the request's clock and the power names (one query)."""
+    """Serializer context with the request's clock and the power names (one query, when used)."""
 
     def _context(self) -> dict[str, Any]:
         context = getattr(self, "_api_context", None)
         if context is None:
-            context = {"now": clock.now(), "power_names": power_names()}
+            context = {"now": clock.now(), "power_names": _PowerNames(), "lights": selectors.Lights()}
             self._api_context = context
         return context
 

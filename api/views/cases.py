@@ -19,7 +19,7 @@ from engine import exceptions as engine_errors
 from engine import selectors, services
 from engine.models import Case, ConflictDeclaration, Organization
 from engine.replay import replay_case
-from engine.rules import org_subtree
+from engine.rules import org_subtrees
 from engine.townships import visible_township_ids
 from processes.selectors import process_id_for_power
 
@@ -78,7 +78,7 @@ class CaseListView(StaffListView):
         if "status" in wanted:
             cases = cases.filter(status=wanted["status"])
         if "organization" in wanted:
-            subtree = [pk for organization in wanted["organization"] for pk in org_subtree(organization)]
+            subtree = org_subtrees(wanted["organization"])
             cases = cases.filter(Q(organization_id__in=subtree) | Q(handling_unit_id__in=subtree))
         if "started_from" in wanted:
             cases = cases.filter(started_at__date__gte=wanted["started_from"])

@@ -30,31 +30,31 @@ class InboxView(StaffListView):
 
 
 class _TaskAction(StaffView):
+    """The case is checked visible once, before the step; the answer is the step's result (the
+    changed tasks and the case's status), not the whole case (GET /api/cases/{id}/)."""
+
     required_positions = {"POST": None}
 
-    def respond(self, case_id: UUID) -> Response:
-        case = access.get_visible_case(self.request.user, case_id)
-        return Response(out.CaseDetailSerializer(case, context=self.context()).data)
+    def respond(self, case) -> Response:
+        return Response(out.StepResultSerializer(case, context=self.context()).data)
 
 
 class ClaimTaskView(_TaskAction):
     """认领任务：认领后只有本人能办理。"""
 
-    @extend_schema(request=None, responses=out.CaseDetailSerializer)
+    @extend_schema(request=None, responses=out.StepResultSerializer)
     def post(self, request, case_id: UUID, task_id: UUID):
         case = access.get_visible_case(request.user, case_id)
-        services.claim_task(case.pk, task_id=task_id, actor=request.user, now=self.now)
-        return self.respond(case_id)
+        return self.respond(services.claim_task(case.pk, task_id=task_id, actor=request.user, now=self.now))
 
 
 class UnclaimTaskView(_TaskAction):
     """退回认领。"""
 
-    @extend_schema(request=None, responses=out.CaseDetailSerializer)
+    @extend_schema(request=None, responses=out.StepResultSerializer)
     def post(self, request, case_id: UUID, task_id: UUID):
         case = access.get_visible_case(request.user, case_id)
-        services.unclaim_task(case.pk, task_id=task_id, actor=request.user, now=self.now)
-        return self.respond(case_id)
+        return self.respond(services.unclaim_task(case.pk, task_id=task_id, actor=request.user, now=self.now))
 
 
 class CompleteTaskView(_TaskAction):
@@ -63,15 +63,14 @@ class CompleteTaskView(_TaskAction):
     class CompleteTaskInputSerializer(serializers.Serializer):
         data = serializers.DictField(help_text="表单数据，见 GET …/form/")
 
-    @extend_schema(request=CompleteTaskInputSerializer, responses=out.CaseDetailSerializer)
+    @extend_schema(request=CompleteTaskInputSerializer, responses=out.StepResultSerializer)
     def post(self, request, case_id: UUID, task_id: UUID):
         case = access.get_visible_case(request.user, case_id)
         payload = self.CompleteTaskInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.complete_task(
+        return self.respond(services.complete_task(
             case.pk, task_id=task_id, actor=request.user, data=payload.validated_data["data"], now=self.now
-        )
-        return self.respond(case_id)
+        ))
 
 
 class TaskFormView(StaffView):

@@ -114,8 +114,15 @@ def _store(
     ]
     if new_items:
         WorkItem.objects.bulk_create(new_items)
+    changed = list(new_items)
     for task_id, user in (claimed_by or {}).items():
         WorkItem.objects.filter(case=case, task_id=task_id).update(claimed_by=user)
+        if task_id in existing and task_id in ready_ids:
+            item = existing[task_id]
+            item.claimed_by, item.case = user, case
+            changed.append(item)
+    # what this step changed, for a caller that answers with it (the API's lean step response)
+    case.changed_work_items, case.closed_task_ids = changed, stale
 
     pending = bpmn.pending_timers(state.workflow) if state.status == Case.Status.RUNNING else []
     wanted = {(t.bpmn_id, t.due_at) for t in pending}

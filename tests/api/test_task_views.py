@@ -186,3 +186,25 @@ def test_multi_instance_stances_go_to_the_named_members(demo):
     assert members == sorted(m for m in COMMITTEE if m != "chief")
     assert inbox(demo, "committee_member_2") == {(demo.cases["mid_review"].reference, "member_stance")}
     assert inbox(demo, "chief") == set()  # the chief speaks last: his own task comes after the members'
+
+
+def test_a_step_answers_with_its_result_and_the_case_detail_stays_on_get(demo):
+    case_id, task_id = review_task(demo)
+    body = demo.client("station_head").post(
+        f"/api/cases/{case_id}/tasks/{task_id}/complete/", {"data": STATION_HEAD_OK}, format="json"
+    ).json()
+    assert set(body) == {"id", "reference", "status", "status_display", "events", "due_at", "legal_due_at",
+                         "paused", "light", "closed_at", "tasks", "closed_tasks"}  # fmt: skip
+    assert (body["id"], body["status"], body["closed_tasks"]) == (case_id, "running", [task_id])
+    detail = demo.client("station_head").get(f"/api/cases/{case_id}/").json()
+    assert body["events"] == detail["events"]
+    assert [t["task_id"] for t in body["tasks"]] == [t["task_id"] for t in detail["tasks"]]
+    assert "start_data" in detail and "timers" in detail
+
+
+def test_a_step_is_answered_with_few_statements(demo, django_assert_max_num_queries):
+    case_id, task_id = review_task(demo)
+    client = demo.client("station_head")
+    with django_assert_max_num_queries(19):  # a step's writes and checks; no second visibility check, no case detail
+        response = client.post(f"/api/cases/{case_id}/tasks/{task_id}/claim/")
+    assert response.status_code == 200, response.content
