@@ -26,7 +26,6 @@ from rest_framework.permissions import BasePermission
 from engine import exceptions as engine_errors
 from engine.institutions.oversight import OVERSEERS, confidential_process_ids, restrict_confidential
 from engine.models import Assignment, AuditEvent, Case, Organization, WorkItem
-from engine.rules import org_subtrees
 from engine.townships import visible_township_ids
 
 # the positions each action needs live with the services that check them (engine.authority);
@@ -56,18 +55,43 @@ class _Scope:
         self.positions = frozenset(a.position.code for a in self.assignments)
         self.township_ids = visible_township_ids(user, self.assignments)
         self._org_ids: set[int] | None = None
+        self._parents: dict[int, int | None] | None = None
+
+    @property
+    def parents(self) -> dict[int, int | None]:
+        """The organization tree (id → parent id), read once per request however many posts."""
+        if self._parents is None:
+            self._parents = dict(Organization.objects.values_list("pk", "parent_id"))
+        return self._parents
+
+    def ancestors(self, organization_id: int) -> list[int]:
+        """The organization and those above it."""
+        ids, node = [], organization_id
+        while node is not None and node not in ids:
+            ids.append(node)
+            node = self.parents.get(node)
+        return ids
+
+    def subtree(self, roots: set[int]) -> set[int]:
+        children: dict[int | None, list[int]] = {}
+        for pk, parent in self.parents.items():
+            children.setdefault(parent, []).append(pk)
+        found, frontier = set(roots), list(roots)
+        while frontier:
+            frontier = [child for pk in frontier for child in children.get(pk, ()) if child not in found]
+            found.update(frontier)
+        return found
 
     @property
     def org_ids(self) -> set[int]:
         """Organizations whose cases the user sees: his posts' subtrees, cut to his townships
         (a county post reaches below the county only for the county's discipline inspector)."""
         if self._org_ids is None:
-            self._org_ids = set(org_subtrees({a.organization_id for a in self.assignments}))
-            township_orgs = Organization.objects.filter(
-                Q(pk__in=self.township_ids) | Q(parent_id__in=self.township_ids)
-            ).values_list("pk", flat=True)
+            self._org_ids = self.subtree({a.organization_id for a in self.assignments})
+            township_orgs = {pk for pk, parent in self.parents.items()
+                             if pk in self.township_ids or parent in self.township_ids}  # fmt: skip
             counties = {a.organization_id for a in self.assignments if a.township_id is None}
-            self._org_ids &= set(township_orgs) | counties
+            self._org_ids &= township_orgs | counties
         return self._org_ids
 
 
@@ -109,14 +133,6 @@ class PositionPermission(BasePermission):
 # ------------------------------------------------------------------------------------------
 
 
-def _ancestors(organization: Organization) -> list[int]:
-    ids, node = [], organization
-    while node is not None:
-        ids.append(node.pk)
-        node = node.parent
-    return ids
-
-
 def inbox(user: AbstractBaseUser) -> QuerySet[WorkItem]:
     """Work items the user can act on: his claims, the multi-instance items assigned to him, and
     unclaimed items whose lane he holds in the case's organization; a post in a station counts
@@ -128,7 +144,7 @@ def inbox(user: AbstractBaseUser) -> QuerySet[WorkItem]:
             continue  # a county post works no township's tasks
         lane = Q(
             lane__in=[assignment.position.code, assignment.position.name],
-            case__organization_id__in=_ancestors(assignment.organization),
+            case__organization_id__in=scope.ancestors(assignment.organization_id),
             case__township_id=assignment.township_id,
         )
         if assignment.organization.kind == Organization.Kind.STATION:

@@ -379,7 +379,9 @@ class CaseDetailSerializer(CaseSerializer):
 
     @extend_schema_field(WorkItemSerializer(many=True))
     def get_tasks(self, case: Case) -> list[dict[str, Any]]:
-        items = case.work_items.select_related("claimed_by", "case").order_by("created_at", "bpmn_id", "mi_index")
+        items = list(case.work_items.select_related("claimed_by").order_by("created_at", "bpmn_id", "mi_index"))
+        for item in items:
+            item.case = case  # the case in hand, not a second read of it (nor its snapshot) per row
         return WorkItemSerializer(items, many=True, context=self.context).data
 
     @extend_schema_field(TimerSerializer(many=True))

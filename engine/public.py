@@ -83,19 +83,23 @@ class Notice:
     applicant: str
 
 
-def _start_data(case: Case) -> dict[str, Any]:
-    event = case.audit_events.filter(kind=AuditEvent.Kind.CASE_STARTED).only("payload").first()
-    return dict((event.payload or {}).get("data") or {}) if event is not None else {}
+def _start_data(payload: Any) -> dict[str, Any]:
+    return dict((payload or {}).get("data") or {})
 
 
-def _posted_notice(case: Case) -> dict[str, Any]:
-    """The data of the task that posted the notice (the latest completed task with a notice title)."""
-    events = case.audit_events.filter(kind=AuditEvent.Kind.TASK_COMPLETED).order_by("-sequence").only("payload")
-    for event in events:
-        data = (event.payload or {}).get("data") or {}
-        if "notice_title" in data:
-            return data
-    return {}
+def _event_data(case_ids: list, *, started: bool) -> dict[Any, dict[str, Any]]:
+    """Per case: the start data (`started`), or the data of the task that posted the notice (the
+    latest completed task with a notice title); one query for all the cases, payloads only."""
+    events = AuditEvent.objects.filter(case_id__in=case_ids)
+    if started:
+        events = events.filter(kind=AuditEvent.Kind.CASE_STARTED)
+    else:
+        events = events.filter(kind=AuditEvent.Kind.TASK_COMPLETED, payload__data__has_key="notice_title")
+    found: dict[Any, dict[str, Any]] = {}
+    for case_id, payload in events.order_by("case_id", "-sequence").values_list("case_id", "payload"):
+        if case_id not in found:  # the first per case: the start, or the latest posting
+            found[case_id] = _start_data(payload)
+    return found
 
 
 def _as_datetime(text: Any) -> datetime | None:
@@ -105,9 +109,7 @@ def _as_datetime(text: Any) -> datetime | None:
         return None
 
 
-def _notice_of(case: Case, timer: Timer, *, now: datetime) -> Notice | None:
-    start = _start_data(case)
-    posted = _posted_notice(case)
+def _notice_of(case: Case, timer: Timer, *, now: datetime, start: dict[str, Any], posted: dict[str, Any]) -> Notice | None:
     posted_at = _as_datetime(posted.get("notice_start")) or now
     texts = tuple(str(posted.get(k) or "") for k in ("notice_title", "notice_place", "notice_content"))
     if is_minor(start, on=timezone.localdate(posted_at), texts=(*texts, str(start.get("applicant") or ""))):
@@ -125,20 +127,33 @@ def _notice_of(case: Case, timer: Timer, *, now: datetime) -> Notice | None:
 
 
 def _pending_notice_timers(now: datetime):
-    return Timer.objects.filter(
-        bpmn_id=services.NOTICE_TIMER_ID,
-        status=Timer.Status.PENDING,
-        due_at__gt=now,
-        case__status=Case.Status.RUNNING,
-    ).select_related("case", "case__handling_unit", "case__organization", "case__township")
-
-
-def list_notices(*, now: datetime) -> list[Notice]:
-    """Cases now in their notice period, soonest ending first; minors' cases are left out."""
-    notices = (
-        _notice_of(t.case, t, now=now) for t in _pending_notice_timers(now).order_by("due_at", "case__reference")
+    return (
+        Timer.objects.filter(
+            bpmn_id=services.NOTICE_TIMER_ID,
+            status=Timer.Status.PENDING,
+            due_at__gt=now,
+            case__status=Case.Status.RUNNING,
+        )
+        .select_related("case", "case__handling_unit", "case__organization", "case__township")
+        .defer("case__workflow_json")  # a notice shows none of the case's snapshot
     )
+
+
+def _notices(timers: list[Timer], *, now: datetime) -> list[Notice]:
+    ids = [t.case_id for t in timers]
+    starts, posted = _event_data(ids, started=True), _event_data(ids, started=False)
+    notices = (_notice_of(t.case, t, now=now, start=starts.get(t.case_id, {}), posted=posted.get(t.case_id, {}))
+               for t in timers)  # fmt: skip
     return [n for n in notices if n is not None]
+
+
+def list_notices(*, now: datetime, township: str | None = None) -> list[Notice]:
+    """Cases now in their notice period, soonest ending first, of every township or of the one
+    whose code is `township`; minors' cases are left out. Three queries however many notices."""
+    timers = _pending_notice_timers(now)
+    if township is not None:
+        timers = timers.filter(case__township__code=township)
+    return _notices(list(timers.order_by("due_at", "case__reference")), now=now)
 
 
 def get_notice(case_id: UUID | str, *, now: datetime) -> Notice:
@@ -147,10 +162,10 @@ def get_notice(case_id: UUID | str, *, now: datetime) -> Notice:
         timer = _pending_notice_timers(now).filter(case_id=case_id).order_by("due_at").first()
     except (ValueError, ValidationError):
         timer = None
-    notice = _notice_of(timer.case, timer, now=now) if timer is not None else None
-    if notice is None:
+    notices = _notices([timer], now=now) if timer is not None else []
+    if not notices:
         raise NoticeNotFound(case_id=case_id)
-    return notice
+    return notices[0]
 
 
 # ------------------------------------------------------------------------------------------

@@ -64,17 +64,21 @@ def filter_by_light(
 ) -> QuerySet:  # fmt: skip
     """Filter cases (or work items, with `legal_field=None` or a case__ path and
     `paused_field="case__paused_since"`) by light at `now`; paused ones by their light when paused."""
+    lights = Lights()  # the holiday table once, however many paused rows
     running = _filter_running(queryset.filter(**{f"{paused_field}__isnull": True}), wanted, now=now,
-                              legal_field=legal_field)  # fmt: skip
+                              legal_field=legal_field, lights=lights)  # fmt: skip
     paused = queryset.filter(**{f"{paused_field}__isnull": False})
     fields = ["pk", "due_at", legal_field or "due_at", paused_field]
     matching = [pk for pk, due, legal, since in paused.values_list(*fields)
-                if light(due_at=due, legal_due_at=legal if legal_field else None, now=now, paused_since=since) == wanted]
+                if light(due_at=due, legal_due_at=legal if legal_field else None, now=now, paused_since=since,
+                         lights=lights) == wanted]  # fmt: skip
     return running | queryset.filter(pk__in=matching)
 
 
-def _filter_running(queryset: QuerySet, wanted: str, *, now: datetime, legal_field: str | None) -> QuerySet:
-    yellow_until = workdays.add_limit(now, 1, workdays.WORKING_DAY)
+def _filter_running(
+    queryset: QuerySet, wanted: str, *, now: datetime, legal_field: str | None, lights: Lights
+) -> QuerySet:  # fmt: skip
+    yellow_until = lights.yellow_until(now)
     black = Q(**{f"{legal_field}__lt": now}) if legal_field else Q(pk__in=[])
     if wanted == BLACK:
         return queryset.filter(black)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from api import serializers as out
 from api.throttling import PublicPostThrottle
-from api.views.base import PublicView
+from api.views.base import PublicListView, PublicView
 from engine import public
 from engine.models import Case, Complaint, Organization
 
@@ -20,17 +20,19 @@ class NoticeQuery(serializers.Serializer):
     township = serializers.SlugField(required=False, max_length=64, help_text="乡镇编码：只列这个乡的公示")
 
 
-class NoticeListView(PublicView):
-    """公示栏：正在公示期内的案件（身份证号、电话已隐去；未成年人不公示），可按乡镇列出。"""
+class NoticeListView(PublicListView):
+    """公示栏：正在公示期内的案件（身份证号、电话已隐去；未成年人不公示），可按乡镇列出，分页（limit、offset）。"""
 
-    @extend_schema(parameters=[NoticeQuery], responses=out.NoticeSerializer(many=True))
-    def get(self, request):
-        params = NoticeQuery(data=request.query_params)
+    serializer_class = out.NoticeSerializer
+
+    def get_queryset(self):
+        params = NoticeQuery(data=self.request.query_params)
         params.is_valid(raise_exception=True)
-        notices = public.list_notices(now=self.now)
-        if "township" in params.validated_data:
-            notices = [n for n in notices if n.case.township.code == params.validated_data["township"]]
-        return Response(out.NoticeSerializer(notices, many=True, context=self.context()).data)
+        return public.list_notices(now=self.now, township=params.validated_data.get("township"))
+
+    @extend_schema(parameters=[NoticeQuery])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
 
 
 class NoticeDetailView(PublicView):

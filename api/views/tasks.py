@@ -25,6 +25,7 @@ class InboxView(StaffListView):
         return (
             access.inbox(self.request.user)
             .select_related("case", "claimed_by")
+            .defer("case__workflow_json")  # the row shows the case's reference and status, never its snapshot
             .order_by(F("due_at").asc(nulls_last=True), "created_at", "id")
         )
 

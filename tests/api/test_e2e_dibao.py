@@ -144,7 +144,7 @@ def test_a_dibao_case_runs_from_application_to_filing_over_http(live_server, set
     # (its start is the server time, its end computed from the township's 7-day period)
     posted = clock.now()
     flow.do("handler", "post_notice", notice_content="户主：郑大妈，身份证号 140121195003031234，拟保障人数 2 人")
-    board = api.ok("GET", "/api/public/notices/")
+    board = api.ok("GET", "/api/public/notices/")["results"]
     [notice] = [n for n in board if n["case_id"] == case["id"]]
     notice_end = datetime.fromisoformat(notice["notice_end"])
     assert notice_end - posted >= timedelta(days=NOTICE_DAYS)
@@ -164,13 +164,13 @@ def test_a_dibao_case_runs_from_application_to_filing_over_http(live_server, set
 
     # before its end the timer worker leaves the notice up
     call_command("run_timers", "--once", stdout=io.StringIO())
-    assert [n["case_id"] for n in api.ok("GET", "/api/public/notices/") if n["case_id"] == case["id"]] == [case["id"]]
+    assert [n["case_id"] for n in api.ok("GET", "/api/public/notices/")["results"] if n["case_id"] == case["id"]] == [case["id"]]
 
     # the notice period ends (the server clock moves past it): the timer worker moves the case on
     settings.ENGINE_CLOCK_OFFSET = notice_end - clock.wall() + timedelta(minutes=1)
     assert clock.now() > notice_end
     call_command("run_timers", "--once", stdout=io.StringIO())
-    assert all(n["case_id"] != case["id"] for n in api.ok("GET", "/api/public/notices/"))
+    assert all(n["case_id"] != case["id"] for n in api.ok("GET", "/api/public/notices/")["results"])
 
     flow.do("deputy", "decision")
     flow.do("handler", "county_result")

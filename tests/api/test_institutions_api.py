@@ -90,5 +90,5 @@ def test_the_demo_of_the_institutions(demo):
                                                                                                          flat=True))
     assert codes == ["SY-01", "SZ-04", "TH-01", "WZ-01"]
     assert len(demo.client("handler").get("/api/accountability/mine/").json()["waiting"]) == 1
-    board = demo.client().get("/api/public/notices/").json()
+    board = demo.client().get("/api/public/notices/").json()["results"]
     assert "东村“四议两公开”决议公开" in [n["title"] for n in board]

@@ -54,7 +54,7 @@ def test_is_minor(data, minor):
 def test_notice_board_lists_cases_in_their_notice_period_with_ids_and_phones_masked(demo, anon):
     response = anon.get("/api/public/notices/?township=township")
     assert response.status_code == 200
-    [notice] = response.json()
+    [notice] = response.json()["results"]
     assert notice["reference"] == demo.cases["notice_period"].reference
     assert notice["content"] == "户主：王五，身份证号 1401**********1234，联系电话 138****5678，拟保障人数 3 人"
     assert notice["applicant"] == "王五"
@@ -78,7 +78,7 @@ def test_notice_board_lists_cases_in_their_notice_period_with_ids_and_phones_mas
 
 
 def test_notice_board_never_lists_a_minor(demo, anon):
-    listed = {n["reference"] for n in anon.get("/api/public/notices/").json()}
+    listed = {n["reference"] for n in anon.get("/api/public/notices/").json()["results"]}
     assert demo.cases["minor_notice"].reference not in listed
     assert_error(anon.get(f"/api/public/notices/{demo.cases['minor_notice'].pk}/"), 404, "notice_not_found")
 

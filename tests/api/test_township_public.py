@@ -49,8 +49,8 @@ def test_a_complaint_about_a_case_belongs_to_the_cases_township(demo, anon):
 
 
 def test_each_township_has_its_notice_board(demo, anon):
-    ours = {n["reference"] for n in anon.get("/api/public/notices/?township=township").json()}
-    theirs = anon.get("/api/public/notices/?township=township-b").json()
+    ours = {n["reference"] for n in anon.get("/api/public/notices/?township=township").json()["results"]}
+    theirs = anon.get("/api/public/notices/?township=township-b").json()["results"]
     assert ours == {demo.cases["notice_period"].reference}
     assert [(n["reference"], n["township_name"]) for n in theirs] == [
         (demo.other_cases["notice_period"].reference, "东岭乡")
