@@ -6,7 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
-from api.views import cases, catalog, charts, institutions, oversight, public, tasks, transparency
+from api.views import cases, catalog, charts, institutions, oversight, public, public_side, public_staff, tasks, transparency
 from api.views.auth import RevokeTokenView, TokenView
 from ops.health import health
 
@@ -114,6 +114,18 @@ urlpatterns = [
     path("complaints/", oversight.ComplaintListView.as_view(), name="complaints"),
     path("complaints/<id:complaint_id>/", oversight.ComplaintDetailView.as_view(), name="complaint"),
     path("complaints/<id:complaint_id>/reply/", oversight.ReplyComplaintView.as_view(), name="reply-complaint"),
+    path("complaints/register/", public_staff.RegisterComplaintView.as_view(), name="register-complaint"),
+    path(case + "rating-code/", public_staff.CaseRatingCodeView.as_view(), name="case-rating-code"),
+    path("ratings/report/", public_staff.RatingReportView.as_view(), name="rating-report"),
+    path("ratings/followups/", public_staff.FollowUpListView.as_view(), name="rating-followups"),
+    path("ratings/followups/<id:followup_id>/close/", public_staff.CloseFollowUpView.as_view(), name="close-followup"),
+    path("publications/", public_staff.PublicationsView.as_view(), name="publications"),
+    path("publications/<id:publication_id>/approve/", public_staff.ApprovePublicationView.as_view(),
+         name="approve-publication"),
+    path("standing-lists/<id:entry_id>/end/", public_staff.EndStandingEntryView.as_view(), name="end-standing-entry"),
+    path("petitions/", public_staff.PetitionsView.as_view(), name="petitions"),
+    *[path(f"petitions/<id:petition_id>/{action}/", public_staff.petition_action(action), name=f"{action}-petition")
+      for action in ("decide", "route", "extend", "conclude")],
     path("objections/", oversight.ObjectionListView.as_view(), name="objections"),
     path("accountability/", oversight.AccountabilityListView.as_view(), name="accountability"),
     path("accountability/outcomes/", institutions.AccountabilityOutcomeListView.as_view(), name="outcomes"),
@@ -132,6 +144,13 @@ urlpatterns = [
     path("public/notices/<uuid:case_id>/objections/", public.FileObjectionView.as_view(), name="file-objection"),
     path("public/complaints/", public.FileComplaintView.as_view(), name="file-complaint"),
     path("public/receipts/<code:number>/", public.ReceiptView.as_view(), name="receipt"),
+    path("public/complaints/<code:number>/rating/", public_side.RateComplaintReplyView.as_view(),
+         name="rate-complaint-reply"),
+    path("public/ratings/", public_side.RatingsView.as_view(), name="ratings"),
+    path("public/ratings/<code:code>/", public_side.RatingView.as_view(), name="rating"),
+    path("public/standing-lists/", public_side.StandingListView.as_view(), name="standing-lists"),
+    path("public/publications/", public_side.PublicationListView.as_view(), name="public-publications"),
+    path("public/petitions/<code:number>/", public_side.PetitionProgressView.as_view(), name="petition-progress"),
     path("public/transparency/", transparency.TransparencyView.as_view(), name="transparency"),
     path("public/transparency/checkpoints/", transparency.CheckpointListView.as_view(), name="checkpoints"),
     path("public/transparency/consistency/", transparency.ConsistencyProofView.as_view(), name="consistency-proof"),

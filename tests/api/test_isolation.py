@@ -44,6 +44,7 @@ CASE_ENDPOINTS: list[tuple[str, str, dict | None]] = [
     ("GET", "/api/cases/{case}/evidence/", None),
     ("GET", "/api/cases/{case}/bundle.zip", None),
     ("GET", "/api/cases/{case}/dossier.pdf", None),
+    ("GET", "/api/cases/{case}/rating-code/", None),
     ("POST", "/api/cases/{case}/cancel/", {"reason": "撤销"}),
     ("POST", "/api/cases/{case}/conflicts/", {"user": "b_handler", "relation": "relative"}),
 ]
