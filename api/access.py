@@ -163,10 +163,12 @@ def visible_cases(user: AbstractBaseUser) -> QuerySet[Case]:
     scope = scope_of(user)
     org_ids = scope.org_ids
     involved = Q(pk__in=inbox(user).values("case_id")) | Q(pk__in=AuditEvent.objects.filter(actor=user).values("case_id"))
-    cases = Case.objects.filter(
-        Q(organization_id__in=org_ids) | Q(handling_unit_id__in=org_ids) | involved,
-        township_id__in=scope.township_ids,
-    )
+    if scope.township_ids <= org_ids:
+        # a township-wide post in each of his townships reaches every case there: no involvement to look up
+        reach = Q()
+    else:
+        reach = Q(organization_id__in=org_ids) | Q(handling_unit_id__in=org_ids) | involved
+    cases = Case.objects.filter(reach, township_id__in=scope.township_ids)
     # 问责 and 四谈话 cases: the discipline inspector, the leaders and those involved only
     return restrict_confidential(cases, positions=scope.positions, involved=involved)
 

@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 
@@ -201,6 +202,11 @@ class Case(models.Model):
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
         ordering = ["-started_at"]
+        indexes = [
+            # the case lists: newest first, within the user's townships or across them
+            models.Index(F("township"), F("started_at").desc(), F("reference"), name="case_township_started"),
+            models.Index(F("started_at").desc(), F("reference"), name="case_started"),
+        ]
 
     def __str__(self) -> str:
         return self.reference
@@ -230,6 +236,11 @@ class WorkItem(models.Model):
         verbose_name_plural = _("待办任务")
         ordering = ["created_at", "bpmn_id", "mi_index"]
         constraints = [models.UniqueConstraint(fields=["case", "task_id"], name="work_item_unique_task")]
+        indexes = [
+            # the inboxes: a lane's unclaimed pool, and the tasks named for one member
+            models.Index(fields=["lane", "claimed_by", "member"], name="workitem_lane_pool"),
+            models.Index(fields=["member"], name="workitem_member"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.bpmn_id}"
@@ -253,6 +264,8 @@ class Timer(models.Model):
         verbose_name = _("定时器")
         verbose_name_plural = _("定时器")
         ordering = ["due_at"]
+        # the notice board: pending notice timers by their end
+        indexes = [models.Index(fields=["bpmn_id", "status", "due_at"], name="timer_kind_status_due")]
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.bpmn_id}@{self.due_at.isoformat()}"
