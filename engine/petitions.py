@@ -16,7 +16,8 @@ from typing import Any
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
-from engine import authority, workdays
+from engine import authority
+from engine.computed import period_end
 from engine import exceptions as exc
 from engine import public_errors as err
 from engine.masking import mask_text
@@ -165,7 +166,7 @@ def extend_petition(petition_id: int, *, actor: AbstractBaseUser, days: int, rea
         raise err.PetitionExtensionTooLong(requested=petition.extended_days + days, allowed=allowed["value"])
     if not reason.strip():
         raise err.TextRequired(field="reason")
-    petition.handle_due_at = workdays.add_limit(petition.handle_due_at, days, allowed["unit"])
+    petition.handle_due_at = period_end(petition.handle_due_at, days, allowed["unit"])
     petition.extended_days += days
     petition.extension_reason = "；".join(filter(None, [petition.extension_reason, reason.strip()]))
     petition.extended_by, petition.escalation_level = actor, 0

@@ -45,8 +45,12 @@ def limit(key: str, township_id: int) -> Mapping[str, Any]:
 
 
 def due(key: str, township_id: int, start: datetime, *, extra: int = 0) -> datetime:
+    """The end of the period: working days skip rest days; calendar days follow 民法典 arts. 201 and
+    203 (the start day not counted, a last day on a rest day moved to the next working day)."""
+    from engine.computed import period_end
+
     period = limit(key, township_id)
-    return workdays.add_limit(start, period["value"] + extra, period["unit"])
+    return period_end(start, period["value"] + extra, period["unit"])
 
 
 def holders(township_id: int, positions: Iterable[str], *, organization_id: int | None = None) -> list[str]:

@@ -134,3 +134,31 @@ def test_a_petition_not_accepted_is_told_why_and_closed_for_handling(loaded, sta
     assert petitions.progress(petition.number)["status"] == "not_accepted"
     with pytest.raises(public_errors.PetitionWrongState):
         petitions.route_petition(petition.pk, actor=staff["clerk"], route="direct", now=t0)
+
+
+def test_a_township_may_count_the_periods_in_calendar_days(loaded, staff, township):
+    from engine.models import TownshipSettingValue
+    from processes.models import TownshipSetting
+
+    TownshipSettingValue.objects.create(township=township, setting=TownshipSetting.objects.get(key="petition.accept_limit"),
+                                        value={"value": 15, "unit": "calendar_day"})  # fmt: skip
+    # 15 days from Monday 21 September end on 6 October, a holiday: moved to Thursday 8 October (民法典 art. 203)
+    petition = register(staff, township, datetime(2026, 9, 21, 10, 0, tzinfo=TZ))
+    assert petition.accept_due_at.astimezone(TZ).isoformat() == "2026-10-08T23:59:59+08:00"
+
+
+def test_the_staff_of_another_township_never_reach_a_petition(loaded, staff, township, make_user):
+    from engine.models import Organization
+    from tests.conftest import grant
+
+    other = Organization.objects.create(code="other", name="东岭乡", kind="township", parent=township.parent)
+    outsider = make_user("b_chief")
+    grant(outsider, "chief", other)
+    petition = register(staff, township, BEFORE_NATIONAL_DAY)
+    before = counts()
+    with pytest.raises(public_errors.PetitionNotFound):
+        petitions.decide_acceptance(petition.pk, actor=outsider, accept=True, note="受理", now=BEFORE_NATIONAL_DAY)
+    with pytest.raises(exc.OrganizationNotFound):
+        petitions.register_petition(actor=outsider, township=township, channel="letter", subject="x", content="y",
+                                    now=BEFORE_NATIONAL_DAY)  # fmt: skip
+    assert counts() == before

@@ -111,3 +111,21 @@ def test_procedures_get_no_rating_code(loaded, staff, township, t0):
 
     fund = sanzhong("SZ-04", staff, township, t0, start={"topic": "大额资金", "fund_amount": 50000})
     assert ratings.code_for(fund.case) == ""
+
+
+def test_the_station_head_of_another_township_never_reaches_a_followup(loaded, staff, township, t0, make_user):
+    from engine.models import Organization
+
+    driver = power_driver("JF-07", staff, township, t0)
+    driver.run()
+    rating = ratings.rate_service(code=ratings.code_for(driver.case), level=1, reasons=["推诿"], now=driver.tick())
+    other = Organization.objects.create(code="other", name="东岭乡", kind="township", parent=township.parent)
+    outsider = make_user("b_station_head")
+    grant(outsider, "station_head", other)
+    before = counts()
+    with pytest.raises(public_errors.FollowUpNotFound):
+        ratings.close_followup(rating.followup.pk, actor=outsider, founded=False, rectification="", reply="不属实",
+                               now=driver.tick())  # fmt: skip
+    with pytest.raises(exc.NotAuthorized):
+        ratings.report(actor=outsider, township_id=township.pk, now=driver.now)
+    assert counts() == before
