@@ -37,12 +37,29 @@ class TownshipParam(serializers.Serializer):
             raise serializers.ValidationError(_("乡镇不存在")) from error
 
 
+class StaffFiguresOut(serializers.Serializer):
+    key = serializers.CharField(help_text="站所编号、人员账号或权力编码")
+    label = serializers.CharField()
+    total = serializers.IntegerField()
+    satisfaction = serializers.FloatField(allow_null=True)
+    levels = serializers.DictField(child=serializers.IntegerField())
+    bad = serializers.IntegerField()
+    followups_open = serializers.IntegerField()
+    followups_overdue = serializers.IntegerField()
+
+
+class RatingReportOut(serializers.Serializer):
+    station = StaffFiguresOut(many=True)
+    person = StaffFiguresOut(many=True)
+    power = StaffFiguresOut(many=True)
+
+
 class RatingReportView(StaffView):
     """好差评统计：按站所、经办人员和权力事项（领导、纪检委员）。"""
 
     required_positions = {"GET": access.LEADERS_AND_INSPECTOR}
 
-    @extend_schema(parameters=[TownshipParam], responses=serializers.DictField())
+    @extend_schema(parameters=[TownshipParam], responses=RatingReportOut)
     def get(self, request):
         params = TownshipParam(data=request.query_params, context={"request": request})
         params.is_valid(raise_exception=True)
@@ -201,21 +218,28 @@ class EndEntryInput(serializers.Serializer):
     reason = serializers.CharField(max_length=200, help_text="待遇终止原因（停保、死亡、迁出等）")
 
 
+class EndEntryOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    ended_at = serializers.DateTimeField()
+    ends_on = serializers.DateField()
+
+
 class EndStandingEntryView(StaffView):
     """待遇终止：长期公示条目当日撤下。"""
 
     required_positions = {"POST": None}
 
-    @extend_schema(request=EndEntryInput, responses=serializers.DictField())
+    @extend_schema(request=EndEntryInput, responses=EndEntryOut)
     def post(self, request, entry_id: int):
         payload = EndEntryInput(data=request.data)
         payload.is_valid(raise_exception=True)
         entry = standing_lists.end_entry(entry_id, actor=request.user, reason=payload.validated_data["reason"],
                                          now=self.now)  # fmt: skip
-        return Response({"id": entry.pk, "ended_at": entry.ended_at, "ends_on": entry.ends_on})
+        return Response(EndEntryOut({"id": entry.pk, "ended_at": entry.ended_at, "ends_on": entry.ends_on}).data)
 
 
 class PetitionOut(serializers.ModelSerializer):
+    status = serializers.CharField(help_text="registered 已登记、accepted 已受理、not_accepted 不予受理、concluded 已办结")
     case_reference = serializers.CharField(source="case.reference", default="", allow_null=True)
 
     class Meta:

@@ -6,6 +6,8 @@ two workers reading at once, never makes a second notification.
 - a new work item: its member, or the holders of its lane (新待办);
 - a meeting being convened (the collective decision's sign-in task): the committee (会议通知);
 - a deadline escalation: the people the accountability record names (超时督办);
+- a 差评 follow-up: the station heads who own it (新待办); an overdue follow-up, complaint or
+  petition: the people its escalation names (超时督办);
 - a complaint not yet answered whose reply is due within REPLY_WARNING: the discipline
   inspectors (投诉答复到期提醒).
 """
@@ -26,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from engine import rules
 from engine.models import AccountabilityRecord, Assignment, Complaint, WorkItem
+from engine.public_models import PublicEscalation, RatingFollowUp
 from ops.models import Delivery, Notification, NotificationProfile, OutboxCursor, OutboxEvent
 from ops.notify.channels import channels_for
 
@@ -106,6 +109,40 @@ def _escalation_event(record: AccountabilityRecord) -> Event:
     )  # fmt: skip
 
 
+def _public_escalations() -> Iterator[tuple[str, Callable[[], Event]]]:
+    for row in _after_cursor("public_escalation", PublicEscalation.objects.all()):
+        yield f"public-escalation:{row.pk}", partial(_public_escalation_event, row)
+
+
+def _public_escalation_event(row: PublicEscalation) -> Event:
+    matter = str(row.get_kind_display())
+    return Event(
+        key=f"public-escalation:{row.pk}", kind=Notification.Kind.ESCALATION, usernames=list(row.notified),
+        subject=_("超时督办（第 %(level)s 级）：%(task)s（%(reference)s）")
+        % {"level": row.level, "task": matter, "reference": row.number},
+        body=_("%(matter)s %(number)s 已超过期限（%(due)s），请即督办。")
+        % {"matter": matter, "number": row.number, "due": _local(row.due_at)},
+        payload={"kind": row.kind, "object": row.object_id, "number": row.number, "level": row.level,
+                 "due_at": _iso(row.due_at)},
+    )  # fmt: skip
+
+
+def _followups() -> Iterator[tuple[str, Callable[[], Event]]]:
+    for followup in _after_cursor("rating_followup", RatingFollowUp.objects.select_related("rating__case")):
+        yield f"followup:{followup.pk}", partial(_followup_event, followup)
+
+
+def _followup_event(followup: RatingFollowUp) -> Event:
+    reference = followup.rating.case.reference
+    return Event(
+        key=f"followup:{followup.pk}", kind=Notification.Kind.TASK, usernames=list(followup.owners),
+        subject=_("新待办：%(task)s（%(reference)s）") % {"task": _("差评整改"), "reference": reference},
+        body=_("案件 %(reference)s 收到差评，请核实整改并反馈评价人，期限 %(due)s。")
+        % {"reference": reference, "due": _local(followup.due_at)},
+        payload={"followup": followup.pk, "reference": reference, "due_at": _iso(followup.due_at)},
+    )  # fmt: skip
+
+
 def _complaints_due(now: datetime) -> Iterator[tuple[str, Callable[[], Event]]]:
     due = Complaint.objects.filter(status=Complaint.Status.REGISTERED, reply_due_at__lte=now + REPLY_WARNING)
     for complaint in due.order_by("pk")[:BATCH]:
@@ -133,7 +170,8 @@ def _iso(moment: datetime | None) -> str | None:
 
 def collect(*, now: datetime) -> int:
     """Create the notifications (and their deliveries) for what happened; returns how many."""
-    candidates = dict([*_work_items(), *_escalations(), *_complaints_due(now)])
+    candidates = dict([*_work_items(), *_escalations(), *_public_escalations(), *_followups(),
+                       *_complaints_due(now)])
     if not candidates:
         return 0
     handled = set(OutboxEvent.objects.filter(key__in=list(candidates)).values_list("key", flat=True))

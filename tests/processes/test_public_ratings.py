@@ -129,3 +129,22 @@ def test_the_station_head_of_another_township_never_reaches_a_followup(loaded, s
     with pytest.raises(exc.NotAuthorized):
         ratings.report(actor=outsider, township_id=township.pk, now=driver.now)
     assert counts() == before
+
+
+def test_the_station_head_is_notified_of_the_followup_and_of_its_escalations(loaded, staff, township, t0):
+    from ops import notify
+    from ops.models import Notification
+
+    driver = power_driver("JF-07", staff, township, t0)
+    driver.run()
+    rating = ratings.rate_service(code=ratings.code_for(driver.case), level=2, reasons=["推诿"], now=driver.tick())
+    notify.collect(now=driver.now)
+    task = Notification.objects.get(user=staff["station_head"], kind="task", key__startswith="followup:")
+    assert "差评整改" in task.subject and driver.case.reference in task.subject
+    late = rating.followup.due_at + timedelta(days=5)
+    public_deadlines.escalate_public_overdue(now=late)
+    notify.collect(now=late)
+    escalations = Notification.objects.filter(kind="escalation", key__startswith="public-escalation:")
+    assert {(n.user.username, n.payload["level"]) for n in escalations} == {
+        ("station_head", 1), ("chief", 2), ("deputy", 2), ("inspector", 3)}
+    assert notify.collect(now=late) == 0  # once
