@@ -106,8 +106,15 @@ test-postgres: venv redis
 	  echo "WARNING: PostgreSQL at $(PG_URL) is unreachable: the PostgreSQL half of the suite did NOT run." >&2; \
 	fi
 
+# Each benchmark prints its same-run baseline and the ratios against it (a few minutes in all).
+# At county scale: make bench LIST_CASES=100000 LIST_DB=$(PG_URL)_list_bench (dropped and recreated)
+LIST_CASES ?= 3000
+LIST_DB    ?=
 bench: venv
-	$(PY) benchmarks/engine_steps.py
+	$(PY) benchmarks/engine_steps.py --cases 30
+	$(PY) benchmarks/http_steps.py --cases 30
+	$(PY) benchmarks/replay_rate.py --cases 60
+	$(PY) benchmarks/list_scale.py --cases $(LIST_CASES) $(if $(LIST_DB),--database-url $(LIST_DB))
 	$(PY) benchmarks/evidence.py
 
 # the dossier pages under docs/dossier/ (a demo 低保 case in a scratch database)

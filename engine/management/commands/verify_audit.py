@@ -6,9 +6,11 @@ checkpoint proving it."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from engine.evidence import keys
 from engine.evidence.verify import verify_all
@@ -46,7 +48,9 @@ class Command(BaseCommand):
             key = keys.load_public_pem(Path(public_key).read_bytes()) if public_key else None
         except (OSError, ValueError) as error:
             raise CommandError(f"无法读取公钥 {public_key}：{error}") from error
+        started = time.perf_counter()
         report = verify_all(external=external, public_key=key, case_ids=case_ids, snapshots=not no_snapshots)
+        seconds = time.perf_counter() - started
         admin_log = verify_admin_log() if not case else None
         if json:
             self.stdout.write(_dumps(report.as_dict()))
@@ -68,6 +72,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"审计链完好：{report.cases} 个案件全部通过校验{anchor}{pending}"))
             if admin_log is not None:
                 self.stdout.write(self.style.SUCCESS(f"管理日志完好：{admin_log.events} 条"))
+            self.stdout.write(_("用时 %(seconds).1f 秒：%(events)s 条事件，每秒 %(rate)s 条，每秒 %(cases)s 个案件") % {
+                "seconds": seconds, "events": report.events, "rate": f"{report.events / max(seconds, 1e-9):,.0f}",
+                "cases": f"{report.cases / max(seconds, 1e-9):,.0f}"})  # fmt: skip
 
 
 def _load_json(path: Path):
