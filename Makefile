@@ -55,6 +55,7 @@ demo: catalog
 	$(PY) manage.py evidence_keygen --if-missing
 	$(PY) manage.py seed_demo
 	$(PY) manage.py seed_institutions
+	$(PY) manage.py seed_public
 
 run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
