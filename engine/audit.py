@@ -39,9 +39,50 @@ HASH_SCHEME_JCS = 2
 HASH_SCHEME = HASH_SCHEME_JCS  # what new events are written with
 
 
+_JCS_INT_MAX = 2**53 - 1
+
+
+def _jcs_plain(value: Any) -> bool:
+    """True when RFC 8785's bytes of `value` are exactly those of the standard library's JSON
+    encoder with sorted keys and no whitespace: no floats (JCS writes ``200.0`` as ``200``), no
+    integers beyond 2**53 - 1 (JCS refuses them), only exact dicts, lists, strings, ints, bools and
+    None, and no key with a character at or above U+D800 (where JCS's UTF-16 key order and the
+    code point order can differ). Strings escape the same characters the same way in both."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is str or kind is bool or item is None:
+            continue
+        if kind is int:
+            if -_JCS_INT_MAX <= item <= _JCS_INT_MAX:
+                continue
+            return False
+        if kind is dict:
+            try:
+                keys = "".join(item)
+            except TypeError:  # a key that is not a string
+                return False
+            if keys and max(keys) >= "\ud800":
+                return False
+            stack.extend(item.values())
+            continue
+        if kind is list or kind is tuple:
+            stack.extend(item)
+            continue
+        return False  # floats and anything else: the reference implementation
+    return True
+
+
 def canonical_bytes(value: Any, scheme: int = HASH_SCHEME) -> bytes:
-    """The canonical bytes of a JSON value under a hash scheme (RFC 8785 for scheme 2)."""
+    """The canonical bytes of a JSON value under a hash scheme (RFC 8785 for scheme 2; values
+    without floats take the standard library's C encoder, byte for byte the same)."""
     if scheme == HASH_SCHEME_JCS:
+        if _jcs_plain(value):
+            try:
+                return json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+            except UnicodeEncodeError:
+                pass  # a lone surrogate: the reference implementation refuses it
         return rfc8785.dumps(value)
     if scheme == HASH_SCHEME_LEGACY:
         return canonical_json(value).encode("utf-8")
