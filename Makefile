@@ -115,6 +115,7 @@ bench: venv
 	$(PY) benchmarks/engine_steps.py --cases 30
 	$(PY) benchmarks/http_steps.py --cases 30
 	$(PY) benchmarks/replay_rate.py --cases 60
+	$(PY) benchmarks/objections.py --objections 200
 	$(PY) benchmarks/list_scale.py --cases $(LIST_CASES) $(if $(LIST_DB),--database-url $(LIST_DB))
 	$(PY) benchmarks/evidence.py
 
