@@ -106,3 +106,19 @@ def test_oversight_lists_cost_the_same_at_any_size(demo, username):
                                                           "township": "township"}, format="json")  # fmt: skip
         assert response.status_code == 201, response.content
     assert {url: statements(client, url) for url in urls} == before
+
+
+def test_a_page_counts_only_so_far_past_itself(demo, settings):
+    from api.pagination import BoundedLimitOffsetPagination
+
+    clerk = demo.client("window_clerk")
+    start_cases(demo, 3)
+    exact = clerk.get("/api/cases/?limit=1").json()
+    assert exact["count_capped"] is False
+    BoundedLimitOffsetPagination.count_ahead, ahead = 1, BoundedLimitOffsetPagination.count_ahead
+    try:
+        page = clerk.get("/api/cases/?limit=1&offset=1").json()
+    finally:
+        BoundedLimitOffsetPagination.count_ahead = ahead
+    assert (page["count"], page["count_capped"], len(page["results"])) == (3, True, 1)
+    assert page["next"] is not None and exact["count"] > 3
