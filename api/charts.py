@@ -1,92 +1,33 @@
-"""Charts for the API: a power's wall posters (权力运行流程图, 廉政风险防控图) and a case's chart.
-
-Posters come from `processes.charts` and are deterministic for the same inputs, so a rendered file
-is cached under the hash of everything it is drawn from (definition content, the power's sheet and
-risk points, kind, paper, format). A case's chart comes from `processes.charts.case_chart`.
-"""
+"""Charts for the API: `engine.charts` with the API's 404 for a missing risk map."""
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
+from typing import Any
 
-from django.core.cache import cache
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
 
-from diagrams import PowerSheet
-from engine.models import Case, Organization
-from engine.services import current_definition
-from engine.townships import power_as_township_runs_it
-from processes.charts import POSTER, RISK, case_chart, power_charts, procedure_charts
+from engine import charts
+from engine.charts import CACHE_SECONDS, CONTENT_TYPES, render_case_chart  # noqa: F401
+from engine.models import Organization
 from processes.models import Power
 
-CACHE_SECONDS = 24 * 3600
-CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"}
+
+def _or_not_found(content: bytes | None) -> bytes:
+    if content is None:
+        raise NotFound(_("该权力没有廉政风险点，无风险防控图"))
+    return content
 
 
 def render_poster(
     power: Power, *, kind: str, fmt: str, paper: str, public_base: str, township: Organization | None = None
 ) -> bytes:
-    """The flow poster (`kind="flow"`) or risk map (`kind="risk"`) of a power on the current list,
-    drawn by `processes.charts` (the same charts as `manage.py render_flowcharts`).
-
-    Raises:
-        DefinitionNotFound: the power's process is not loaded.
-        NotFound: a risk map was asked for a power without risk points on its drawn steps.
-        DiagramError: graphviz failed.
-    """
-    definition = current_definition(power.process_id)
-    charts = power_charts(power, public_base=public_base)
-    if township is not None:  # the township's own name, station, limit, fee and phones
-        charts = dataclasses.replace(charts, sheet=_township_sheet(charts.sheet, power, township))
-    if kind == "risk" and not charts.risks:
-        raise NotFound(_("该权力没有廉政风险点，无风险防控图"))
-    fingerprint = repr((definition.sha256, charts.sheet, charts.risks, kind, fmt, paper))
-    key = "poster:" + hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    content = charts.build(RISK if kind == "risk" else POSTER, paper=paper).render(fmt)
-    cache.set(key, content, CACHE_SECONDS)
-    return content
+    """See `engine.charts.render_poster`. Raises NotFound for a power without a risk map."""
+    return _or_not_found(charts.render_poster(power, kind=kind, fmt=fmt, paper=paper, public_base=public_base,
+                                              township=township))  # fmt: skip
 
 
-def render_procedure_poster(procedure, *, kind: str, fmt: str, paper: str, public_base: str) -> bytes:
-    """The poster or risk map of a procedure of the institutions (三重一大, 四议两公开, 问责, 四谈话).
-
-    Raises: DefinitionNotFound, NotFound (a risk map without risk points), DiagramError.
-    """
-    definition = current_definition(procedure.process_id)
-    charts = procedure_charts(procedure, public_base=public_base)
-    if kind == "risk" and not charts.risks:
-        raise NotFound(_("该权力没有廉政风险点，无风险防控图"))
-    fingerprint = repr((definition.sha256, charts.sheet, charts.risks, kind, fmt, paper))
-    key = "poster:" + hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
-    cached = cache.get(key)
-    if cached is None:
-        cached = charts.build(RISK if kind == "risk" else POSTER, paper=paper).render(fmt)
-        cache.set(key, cached, CACHE_SECONDS)
-    return cached
-
-
-def limit_text(value: int | None, unit: str, note: str) -> str:
-    if value is None:
-        return note or "无统一时限"
-    return "即时办结" if value == 0 else f"{value}{'个工作日' if unit == 'working_day' else '日'}"
-
-
-def _township_sheet(sheet: PowerSheet, power: Power, township: Organization) -> PowerSheet:
-    values = power_as_township_runs_it(power, township)
-    return dataclasses.replace(
-        sheet, township=values["township_name"], handling_unit=values["handling_unit"],
-        promised_limit=limit_text(values["promised_limit_value"], values["promised_limit_unit"],
-                                  power.promised_limit_note),
-        fee=values["fee_basis"] or "不收费", supervision_phone=values["supervision_phone"],
-        complaint_phone=values["complaint_phone"], public_url=f"{sheet.public_url}?township={township.code}",
-    )  # fmt: skip
-
-
-def render_case_chart(case: Case, *, expand: bool, step: int | None = None) -> bytes:
-    """The case chart (see `processes.charts.case_chart`) as SVG."""
-    return case_chart(case, expand=expand, step=step, fmt="svg")
+def render_procedure_poster(procedure: Any, *, kind: str, fmt: str, paper: str, public_base: str) -> bytes:
+    """See `engine.charts.render_procedure_poster`. Raises NotFound for a procedure without a risk map."""
+    return _or_not_found(charts.render_procedure_poster(procedure, kind=kind, fmt=fmt, paper=paper,
+                                                        public_base=public_base))  # fmt: skip

@@ -15,7 +15,6 @@ from rest_framework.response import Response
 from api import access
 from api import serializers as out
 from api.views.base import StaffListView, StaffView
-from engine import exceptions as engine_errors
 from engine import selectors, services
 from engine.models import Case, ConflictDeclaration, Organization
 from engine.replay import replay_case
@@ -98,8 +97,8 @@ class CaseListView(StaffListView):
         payload.is_valid(raise_exception=True)
         code = payload.validated_data["power_code"]
         process_id = process_id_for_power(code)  # PowerNotListed
-        organization = _organization_for(request.user, payload.validated_data.get("organization"))
-        is_agent = access.positions_held(request.user) & access.STARTERS == {access.VILLAGE_AGENT}
+        organization = access.organization_for_new_case(request.user, payload.validated_data.get("organization"))
+        is_agent = access.files_as_agent(request.user)
         case = services.start_case(
             process_id=process_id,
             actor=request.user,
@@ -114,22 +113,6 @@ class CaseListView(StaffListView):
             out.CaseDetailSerializer(case, context=self.get_serializer_context()).data,
             status=status.HTTP_201_CREATED,
         )
-
-
-def _organization_for(user, code: str | None) -> Organization:
-    """The organization a new case belongs to: the given one if the user works in it, else his township.
-
-    Raises: OrganizationNotFound.
-    """
-    if code is None:
-        township = access.default_township(user)
-        if township is None:
-            raise engine_errors.OrganizationNotFound(organization="")
-        return township
-    organization = Organization.objects.filter(code=code, pk__in=access.scope_of(user).org_ids).first()
-    if organization is None:
-        raise engine_errors.OrganizationNotFound(organization=code)
-    return organization
 
 
 class CaseDetailView(StaffView):

@@ -60,6 +60,8 @@ USERS: list[tuple[str, str, list[tuple[str, str, tuple[str, ...]]]]] = [
     ("administrator", "韩管理", [("administrator", TOWNSHIP_CODE, ())]),
 ]
 
+ADMIN_USERNAME = "administrator"
+
 # lane (position name in the BPMN) -> the demo user who works it
 LANE_USERS = {
     "窗口受理员": "window_clerk",
@@ -433,9 +435,10 @@ class Command(BaseCommand):
             services.assign_position(user=user, position_code=position, organization=county, actor=None,
                                      reason="演示县级纪检初始化（seed_demo）", now=clock.now())  # fmt: skip
 
-    def _user(self, username: str, full_name: str) -> Any:
+    def _user(self, username: str, full_name: str, *, admin: bool = False) -> Any:
         user, _ = get_user_model().objects.get_or_create(username=username)
         user.first_name, user.last_name = full_name, ""  # Chinese names: family name first, no space
+        user.is_staff = user.is_superuser = admin
         user.set_password(demo_password(username))
         user.save()
         Token.objects.filter(user=user).exclude(key=demo_token(username)).delete()
@@ -447,7 +450,8 @@ class Command(BaseCommand):
         stations = list(Organization.objects.filter(kind=Organization.Kind.STATION, parent=township))
         users = {}
         for username, full_name, posts in USERS:
-            user = self._user(prefix + username, full_name)
+            # the demo administrator also logs into the Django admin (/admin/) with the same password
+            user = self._user(prefix + username, full_name, admin=username == ADMIN_USERNAME and not prefix)
             for position, where, areas in posts:
                 if where == STATIONS:
                     targets = stations

@@ -1,0 +1,40 @@
+"""Web pages: the home page, login, the staff workbench, the inspector's pages and the public site."""
+
+from django.urls import path
+
+from web.views import home, inspect, public, tasks, work
+
+app_name = "web"
+
+case = "work/cases/<uuid:case_id>/"
+task = case + "tasks/<uuid:task_id>/"
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("login/", home.LoginPage.as_view(), name="login"),
+    path("logout/", home.LogoutPage.as_view(), name="logout"),
+    # staff workbench
+    path("work/", work.inbox, name="inbox"),
+    path("work/start/", work.start_list, name="start-list"),
+    path("work/start/<str:code>/", work.start_case, name="start-case"),
+    path(case, work.case_page, name="case"),
+    path(case + "chart.svg", work.case_chart, name="case-chart"),
+    path(task, tasks.task_page, name="task"),
+    path(task + "quorum/", tasks.quorum_check, name="quorum"),
+    path(task + "claim/", work.claim, name="claim"),
+    path(task + "unclaim/", work.unclaim, name="unclaim"),
+    # inspectors
+    path("inspect/", inspect.search, name="inspect"),
+    path("inspect/cases/<uuid:case_id>/", inspect.step_through, name="step-through"),
+    path("inspect/cases/<uuid:case_id>/chart.svg", inspect.step_chart, name="step-chart"),
+    path("inspect/accountability/", inspect.accountability, name="accountability"),
+    path("inspect/complaints/", inspect.complaints, name="complaints"),
+    # the public, without login
+    path("public/", public.power_list, name="powers"),
+    path("public/powers/<str:code>/", public.power_guide, name="power-guide"),
+    path("public/powers/<str:code>/<str:kind>.<str:fmt>", public.power_chart, name="power-chart"),
+    path("public/notices/", public.notices, name="notices"),
+    path("public/notices/<uuid:case_id>/", public.notice, name="notice"),
+    path("public/complaint/", public.complaint, name="complaint"),
+    path("public/receipts/", public.receipt, name="receipt"),
+]

@@ -1,0 +1,145 @@
+"""The public site, without login: the power list (晒权), each power's 办事指南 with its posters,
+the notice board with objections, complaints and reports, and the receipt lookup."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from engine import charts
+from engine import exceptions as engine_errors
+from engine import public
+from engine.models import Case, Complaint
+from processes.models import Category, Power, TownshipSetting
+from web.views.base import now
+
+PAPER = "A3"
+
+
+def guide_url(code: str) -> str:
+    """The absolute address of a power's 办事指南 page (what a poster's QR code points to)."""
+    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("web:power-guide", kwargs={"code": code})
+
+
+def power_list(request: HttpRequest) -> HttpResponse:
+    categories = Category.objects.order_by("order").prefetch_related("powers")
+    groups = [(c, [p for p in c.powers.all() if p.is_active]) for c in categories]
+    return render(request, "web/public/powers.html", {"groups": [(c, ps) for c, ps in groups if ps]})
+
+
+def _power(code: str) -> Power:
+    power = Power.objects.active().select_related("category", "supervision_phone_setting").filter(code=code).first()
+    if power is None:
+        raise Http404
+    return power
+
+
+def power_guide(request: HttpRequest, code: str) -> HttpResponse:
+    power = _power(code)
+    settings_ = dict(TownshipSetting.objects.values_list("key", "value"))
+    context = {
+        "power": power, "bases": power.legal_bases.filter(effective_to__isnull=True).order_by("position"),
+        "risks": power.risk_points.select_related("responsible", "supervisor").order_by("position"),
+        "phones": {"supervision": power.supervision_phone_setting.value, "complaint": settings_.get("complaint_phone", "")},
+        "address": settings_.get("service_address") or settings_.get("township_address") or "",
+        "guide_url": guide_url(power.code),
+    }  # fmt: skip
+    return render(request, "web/public/guide.html", context)
+
+
+def power_chart(request: HttpRequest, code: str, kind: str, fmt: str) -> HttpResponse:
+    if kind not in ("poster", "risk") or fmt not in charts.CONTENT_TYPES:
+        raise Http404
+    power = _power(code)
+    content = charts.render_poster(power, kind="risk" if kind == "risk" else "flow", fmt=fmt, paper=PAPER,
+                                   public_base=settings.PUBLIC_BASE_URL)  # fmt: skip
+    if content is None:
+        raise Http404
+    response = HttpResponse(content, content_type=charts.CONTENT_TYPES[fmt])
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{code}-{kind}.{fmt}"'
+    return response
+
+
+def notices(request: HttpRequest) -> HttpResponse:
+    names = dict(Power.objects.values_list("code", "name"))
+    board = [(n, names.get(n.case.power_code, "")) for n in public.list_notices(now=now())]
+    return render(request, "web/public/notices.html", {"notices": board})
+
+
+class ObjectionForm(forms.Form):
+    content = forms.CharField(label=_("异议内容"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = forms.CharField(label=_("证据或线索（可选）"), max_length=2000, required=False,
+                               widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    name = forms.CharField(label=_("姓名（可不填；鼓励实名，严格保密）"), max_length=100, required=False)
+    contact = forms.CharField(label=_("联系方式（用于反馈，严格保密）"), max_length=100, required=False)
+
+
+def notice(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    try:
+        item = public.get_notice(case_id, now=now())
+    except engine_errors.EngineError as error:
+        raise Http404 from error
+    form = ObjectionForm(request.POST or None)
+    receipt, problem = None, ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            receipt = public.file_objection(case_id, content=data["content"], evidence=data["evidence"],
+                                            objector_name=data["name"], objector_contact=data["contact"], now=now())  # fmt: skip
+        except engine_errors.EngineError as error:
+            problem = error.message
+    power_name = Power.objects.filter(code=item.case.power_code).values_list("name", flat=True).first() or ""
+    return render(request, "web/public/notice.html",
+                  {"notice": item, "power_name": power_name, "form": form, "receipt": receipt, "problem": problem})  # fmt: skip
+
+
+class ComplaintForm(forms.Form):
+    kind = forms.ChoiceField(label=_("类型"), choices=Complaint.Kind.choices, widget=forms.RadioSelect,
+                             initial=Complaint.Kind.COMPLAINT)  # fmt: skip
+    subject = forms.CharField(label=_("被投诉（举报）的人员、站所或事项"), max_length=200)
+    content = forms.CharField(label=_("事项内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
+    case_reference = forms.CharField(label=_("相关案件编号（可选）"), max_length=40, required=False)
+    name = forms.CharField(label=_("姓名（可匿名）"), max_length=100, required=False)
+    contact = forms.CharField(label=_("联系方式（可不填；不填则无法收到答复通知）"), max_length=100, required=False)
+
+    def clean_case_reference(self) -> Case | None:
+        reference = self.cleaned_data["case_reference"].strip()
+        if not reference:
+            return None
+        case = Case.objects.filter(reference=reference).first()
+        if case is None:
+            raise forms.ValidationError(_("案件编号不存在"))
+        return case
+
+
+def complaint(request: HttpRequest) -> HttpResponse:
+    form = ComplaintForm(request.POST or None)
+    filed = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        filed = public.file_complaint(kind=data["kind"], subject=data["subject"], content=data["content"],
+                                      case=data["case_reference"], complainant_name=data["name"],
+                                      complainant_contact=data["contact"], now=now())  # fmt: skip
+    return render(request, "web/public/complaint.html", {"form": form, "filed": filed})
+
+
+def receipt(request: HttpRequest) -> HttpResponse:
+    number = request.GET.get("number", "").strip().upper()
+    found, missing = None, False
+    if number:
+        try:
+            found = public.lookup_receipt(number)
+        except engine_errors.EngineError:
+            missing = True
+    kinds = {"objection": _("公示异议"), **dict(Complaint.Kind.choices)}
+    statuses = {"received": _("已收到，正在核查"), **dict(Complaint.Status.choices)}
+    return render(request, "web/public/receipt.html", {"number": number, "found": found, "missing": missing,
+                                                       "kind": kinds.get(found.kind, "") if found else "",
+                                                       "status": statuses.get(found.status, "") if found else ""})  # fmt: skip
