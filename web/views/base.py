@@ -9,14 +9,12 @@ from functools import wraps
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
-
-from engine import access
+from engine import access, clock
 
 
 def now() -> datetime:
-    """The server clock every page uses."""
-    return timezone.now()
+    """The server clock every page uses (the same as the API's and the timer worker's)."""
+    return clock.now()
 
 
 def staff_page(positions: Iterable[str] | None = None) -> Callable:
