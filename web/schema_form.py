@@ -151,6 +151,7 @@ def parse(schema: dict[str, Any], post: QueryDict, prefix: str = "",
     what is required); text that is not a number stays text (the schema then says it is wrong)."""
     result: dict[str, Any] = {}
     roster = roster or {}
+    required = set(schema.get("required") or [])
     for key, spec in (schema.get("properties") or {}).items():
         name = f"{prefix}{key}"
         if name in roster:
@@ -189,6 +190,8 @@ def parse(schema: dict[str, Any], post: QueryDict, prefix: str = "",
                 result[key] = [_number(v, item_type) for v in items] if item_type in ("integer", "number") else items
             continue
         if raw == "":
+            if key in required and name in post and widget in ("text", "textarea") and not spec.get("minLength"):
+                result[key] = ""  # a required text that may be empty (e.g. a reason only needed when differing)
             continue
         result[key] = _convert(raw, spec, widget)
     return result

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from engine import access, rules, services
 from engine import exceptions as engine_errors
-from engine.models import AuditEvent, Case, WorkItem
+from engine.models import Assignment, AuditEvent, Case, WorkItem
 from web import schema_form
 from web.views.base import now, staff_page
 from web.views.work import case_header, task_item, visible_case_or_404
@@ -93,9 +93,23 @@ def _start_data(case: Case) -> dict[str, Any]:
     return dict((payload or {}).get("data") or {})
 
 
+def expected_members(case: Case) -> list[str]:
+    """Who should attend: the case's start data names them, else the committee members posted in
+    the case's organization or above it."""
+    named = [str(m) for m in _start_data(case).get("expected_members") or []]
+    if named:
+        return named
+    ancestors, node = [], case.organization
+    while node is not None:
+        ancestors.append(node.pk)
+        node = node.parent
+    return sorted(set(Assignment.objects.filter(position__code=access.COMMITTEE_MEMBER, organization_id__in=ancestors)
+                      .values_list("user__username", flat=True)))  # fmt: skip
+
+
 def _roster(case: Case) -> dict[str, list[tuple[str, str]]]:
-    """Check boxes for the attendance form: the case's expected members, and the staff for 列席."""
-    expected = [str(m) for m in _start_data(case).get("expected_members") or []]
+    """Check boxes for the attendance form: the expected members, and the other staff for 列席."""
+    expected = expected_members(case)
     staff = sorted(
         set(get_user_model().objects.filter(assignments__isnull=False).values_list("username", flat=True))
         - set(expected)
@@ -107,7 +121,7 @@ def _roster(case: Case) -> dict[str, list[tuple[str, str]]]:
 
 
 def quorum(case: Case, data: dict[str, Any]) -> dict[str, Any]:
-    expected = list(data.get("expected_members") or _start_data(case).get("expected_members") or [])
+    expected = list(data.get("expected_members") or expected_members(case))
     recused = {r.get("member") for r in data.get("recused") or [] if isinstance(r, dict)}
     present = [m for m in data.get("attendees") or [] if m in expected and m not in recused]
     rule = MAJOR if data.get("major_matter") else ORDINARY
@@ -120,8 +134,8 @@ def draft(case: Case, item: WorkItem) -> dict[str, Any]:
     """What a form starts with: the minutes drafted from this meeting's stances; the recorder and
     roster for the attendance; today for date fields is left to the person."""
     if item.form == "meeting_attendance":
-        start = _start_data(case)
-        return {"expected_members": start.get("expected_members") or [], "attendees": start.get("expected_members") or [],
+        expected = expected_members(case)
+        return {"expected_members": expected, "attendees": expected,
                 "meeting_time": timezone.localtime(now()).isoformat(timespec="minutes")}  # fmt: skip
     if item.form == "meeting_minutes":
         return minutes_draft(case)
