@@ -17,7 +17,7 @@ ENV_FILE ?= .env
 WORKERS  ?= 4
 TIMER_WORKERS ?= 1
 
-.PHONY: run serve redis test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench bench-county lint clean dossier-docs
+.PHONY: run serve redis test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench bench-county lint clean dossier-docs browser-deps screenshots bench-web
 
 system-deps:
 	@missing=""; \
@@ -28,6 +28,8 @@ system-deps:
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	$(PYTHON) -c "import ensurepip, venv" >/dev/null 2>&1 || missing="$$missing python3-venv"; \
 	command -v redis-server >/dev/null 2>&1 || missing="$$missing redis-server"; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing system packages:$$missing"; \
 	  $(APT) update -qq && $(APT) install -y -qq $$missing >/dev/null; \
@@ -39,7 +41,18 @@ $(STAMP): pyproject.toml | system-deps
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-venv: system-deps $(STAMP) messages
+venv: system-deps $(STAMP) messages browser-deps
+
+# axe-core for the browser tests (tests/browser drives /usr/bin/chromium; no browser download)
+browser-deps: tests/browser/node_modules/axe-core/axe.min.js
+
+tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json tests/browser/package-lock.json | system-deps
+	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# the screenshots in docs/screenshots/, taken by the browser test
+screenshots: venv
+	UPDATE_SCREENSHOTS=1 $(PY) -m pytest -q tests/browser
 
 # English for every message (the source language is Chinese); .mo files are built, not committed
 messages: $(STAMP)
@@ -130,6 +143,9 @@ dossier-docs: venv
 # 4 workers and 2 timer workers, 16 API clients for 60 s; then chains, replays, nothing lost/doubled
 bench-county: venv redis
 	$(PY) benchmarks/county_load.py --database-url $(PG_URL)_county_bench
+
+bench-web: venv
+	$(PY) benchmarks/web_pages.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3* test*.sqlite3* staticfiles

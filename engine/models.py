@@ -350,6 +350,7 @@ class AuditEvent(models.Model):
         DEADLINE_ESCALATED = "deadline_escalated", _("超时督办")
         CONFLICT_DECLARED = "conflict_declared", _("利害关系申报")
         DEADLINES_RECOMPUTED = "deadlines_recomputed", _("节假日变更，重算期限")
+        FILE_ATTACHED = "file_attached", _("上传申请材料")
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="audit_events")
     sequence = models.PositiveIntegerField(_("序号"))
@@ -526,6 +527,30 @@ class AdminLogHead(models.Model):
     class Meta:
         verbose_name = _("管理日志头")
         verbose_name_plural = _("管理日志头")
+
+
+class CaseFile(models.Model):
+    """An application material (申请材料) uploaded to a case: the file in Django's storage, its
+    sha256 also in the audit event that recorded the upload."""
+
+    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="files")
+    name = models.CharField(_("文件名"), max_length=200)
+    storage_name = models.CharField(_("存储位置"), max_length=300)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True,
+                                    on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    uploaded_at = models.DateTimeField(_("上传时间"))
+    audit_sequence = models.PositiveIntegerField(_("审计序号"))
+
+    class Meta:
+        verbose_name = _("申请材料")
+        verbose_name_plural = _("申请材料")
+        ordering = ["case", "uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case.reference} {self.name}"
 
 
 from engine.township_models import TownshipPower, TownshipSettingValue  # noqa: E402,F401  (registers the models)

@@ -171,7 +171,7 @@ def parse(schema: dict[str, Any], post: QueryDict, prefix: str = "",
             index = 0
             while any(k.startswith(f"{name}.{index}.") for k in post):
                 row = parse(spec["items"], post, prefix=f"{name}.{index}.")
-                if row:
+                if any(v not in ("", [], {}) for v in row.values()):  # an untouched row is no row
                     rows.append(row)
                 index += 1
             if rows or f"{name}.__present" in post:

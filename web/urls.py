@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.views import home, inspect, public, tasks, work
+from web.views import documents, home, inspect, public, tasks, work
 
 app_name = "web"
 
@@ -19,7 +19,10 @@ urlpatterns = [
     path("work/start/<str:code>/", work.start_case, name="start-case"),
     path(case, work.case_page, name="case"),
     path(case + "chart.svg", work.case_chart, name="case-chart"),
+    path(case + "documents/<str:kind>/", documents.document, name="document"),
+    path(case + "files/<int:file_id>/", documents.download, name="download"),
     path(task, tasks.task_page, name="task"),
+    path(task + "upload/", documents.upload, name="upload"),
     path(task + "quorum/", tasks.quorum_check, name="quorum"),
     path(task + "claim/", work.claim, name="claim"),
     path(task + "unclaim/", work.unclaim, name="unclaim"),

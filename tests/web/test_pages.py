@@ -136,3 +136,45 @@ def test_step_through_shows_the_verification_result(login, demo):
     case = demo.cases["mid_review"]
     page = text(login("discipline_inspector").get(f"/inspect/cases/{case.pk}/?step=2"))
     assert "校验通过" in page and "第 2 步" in page and "数据变化" in page
+
+
+def test_printable_receipt_from_the_recorded_data(login, demo):
+    case = demo.cases["notice_period"]
+    client = login("window_clerk")
+    assert f"/work/cases/{case.pk}/documents/receipt/" in text(client.get(f"/work/cases/{case.pk}/"))
+    page = text(client.get(f"/work/cases/{case.pk}/documents/receipt/"))
+    assert "受理回执" in page and "示范乡人民政府" in page and "王五" in page
+    assert client.get(f"/work/cases/{case.pk}/documents/refusal/").status_code == 404  # never refused
+
+
+def test_materials_upload_with_sha256_in_the_audit_event_and_download(login, demo, settings, tmp_path):
+    import hashlib
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from engine.models import CaseFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = login("window_clerk")
+    client.post("/work/start/JF-01/", {"applicant": "李四"})
+    case = Case.objects.order_by("-started_at").first()
+    item = WorkItem.objects.get(case=case)
+    url = f"/work/cases/{case.pk}/tasks/{item.task_id}/upload/"
+    body = b"%PDF-1.4 application form"
+    client.post(url, {"file": SimpleUploadedFile("申请书.pdf", body, content_type="application/pdf")})
+    stored = CaseFile.objects.get(case=case)
+    event = AuditEvent.objects.get(case=case, kind="file_attached")
+    assert event.payload["sha256"] == stored.sha256 == hashlib.sha256(body).hexdigest()
+    assert event.payload["name"] == "申请书.pdf" and stored.audit_sequence == event.sequence
+    download = client.get(f"/work/cases/{case.pk}/files/{stored.pk}/")
+    assert b"".join(download.streaming_content) == body
+    # refused: a type outside the list, and a file over the limit; nothing stored, nothing recorded
+    settings.UPLOAD_MAX_BYTES = 10
+    before = (CaseFile.objects.count(), AuditEvent.objects.count())
+    refused = client.post(url, {"file": SimpleUploadedFile("a.exe", b"MZ", content_type="application/octet-stream")},
+                          follow=True)  # fmt: skip
+    assert "只接受" in text(refused)
+    client.post(url, {"file": SimpleUploadedFile("b.pdf", b"x" * 11, content_type="application/pdf")})
+    assert (CaseFile.objects.count(), AuditEvent.objects.count()) == before
+    # a user who may not see the case gets 404
+    assert login("village_agent").get(f"/work/cases/{case.pk}/files/{stored.pk}/").status_code == 404

@@ -70,6 +70,15 @@ def _changes(before: dict, after: dict) -> list[tuple[str, object, object]]:
     return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
 
 
+def _submitted(event: AuditEvent | None) -> list[tuple[str, object]]:
+    """What the step carried: a task's form data, a message's body, an upload's name and sha256."""
+    if event is None:
+        return []
+    payload = event.payload or {}
+    body = payload.get("data") if isinstance(payload.get("data"), dict) else {k: v for k, v in payload.items() if k != "nth"}
+    return sorted(body.items())
+
+
 @staff_page(access.REPLAYERS)
 def step_through(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = visible_case_or_404(request, case_id)
@@ -88,7 +97,7 @@ def step_through(request: HttpRequest, case_id: UUID) -> HttpResponse:
     context = {
         "case": case, **case_header(case, moment=now()), "events": events, "step": step, "event": event,
         "task_name": info.name if info else "", "at_step": at_step, "changes": _changes(before, at_step.data),
-        "verification": verification, "previous": step - 1 if step > 1 else None,
+        "verification": verification, "submitted": _submitted(event), "previous": step - 1 if step > 1 else None,
         "next": step + 1 if events and step < events[-1].sequence else None,
         "last": events[-1].sequence if events else 0,
     }  # fmt: skip

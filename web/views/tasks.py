@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
@@ -25,6 +26,7 @@ from web import schema_form
 from web.views.base import now, staff_page
 from web.views.work import case_header, task_item, visible_case_or_404
 
+UPLOAD_FORMS = frozenset({"acceptance_register", "acceptance_resubmission", "acceptance_check"})
 ROSTER_FIELDS = ("expected_members", "attendees", "nonvoting_attendees")
 MAJOR = {"numerator": 2, "denominator": 3, "comparison": "gte"}
 ORDINARY = {"numerator": 1, "denominator": 2, "comparison": "gt"}
@@ -62,6 +64,8 @@ def task_page(request: HttpRequest, case_id: UUID, task_id: UUID) -> HttpRespons
         "form_errors": errors.get("__all__", []), "roster": bool(roster),
         "quorum": quorum(case, data) if roster else None, **case_header(case, moment=now()),
         "mine": access.inbox(request.user).filter(pk=item.pk).exists(),
+        "takes_files": item.form in UPLOAD_FORMS, "files": case.files.order_by("uploaded_at", "id"),
+        "max_mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024), "file_types": ", ".join(sorted(settings.UPLOAD_CONTENT_TYPES)),
     }  # fmt: skip
     return render(request, "web/task.html", context)
 

@@ -98,6 +98,8 @@ def case_header(case: Case, *, moment) -> dict:
 
 @staff_page()
 def case_page(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    from web.views import documents  # documents build on this module's helpers
+
     case = visible_case_or_404(request, case_id)
     moment = now()
     parsed = services.parsed_definition(case.definition)
@@ -110,7 +112,7 @@ def case_page(request: HttpRequest, case_id: UUID) -> HttpResponse:
         "case": case, **case_header(case, moment=moment), "timeline": timeline,
         "tasks": task_rows(request, case, moment=moment),
         "timers": case.timers.filter(status="pending").order_by("due_at"),
-        "acted": {e.bpmn_id for e in events if e.kind == AuditEvent.Kind.TASK_COMPLETED},
+        "documents": documents.available(case), "files": case.files.order_by("uploaded_at", "id"),
     }  # fmt: skip
     return render(request, "web/case.html", context)
 
