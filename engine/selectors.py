@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from engine import workdays
 
@@ -58,6 +59,35 @@ class Lights:
         return workdays.working_days_between(start, end, calendar=self.calendar(first, max(first, last)))
 
 
+def light_condition(
+    wanted: str, *, now: datetime, legal_field: str | None = "legal_due_at", lights: Lights | None = None
+) -> Q:  # fmt: skip
+    """The condition "has light `wanted` at `now`" on running (not paused) cases, or work items with
+    a case__ path."""
+    yellow_until = (lights or Lights()).yellow_until(now)
+    black = Q(**{f"{legal_field}__lt": now}) if legal_field else Q(pk__in=[])
+    if wanted == BLACK:
+        return black
+    if wanted == RED:
+        return ~black & Q(due_at__lt=now)
+    if wanted == YELLOW:
+        return ~black & Q(due_at__gte=now, due_at__lte=yellow_until)
+    if wanted == GREEN:
+        return ~black & (Q(due_at__isnull=True) | Q(due_at__gt=yellow_until))
+    raise ValueError(wanted)
+
+
+def _paused_lights(
+    queryset: QuerySet, *, now: datetime, legal_field: str | None, paused_field: str, lights: Lights
+) -> list[tuple[Any, str]]:
+    """(pk, light) of the paused rows: their light is the one they had when the clock stopped."""
+    paused = queryset.filter(**{f"{paused_field}__isnull": False})
+    fields = ["pk", "due_at", legal_field or "due_at", paused_field]
+    return [(pk, light(due_at=due, legal_due_at=legal if legal_field else None, now=now, paused_since=since,
+                       lights=lights))
+            for pk, due, legal, since in paused.values_list(*fields)]  # fmt: skip
+
+
 def filter_by_light(
     queryset: QuerySet, wanted: str, *, now: datetime, legal_field: str | None = "legal_due_at",
     paused_field: str = "paused_since",
@@ -65,28 +95,24 @@ def filter_by_light(
     """Filter cases (or work items, with `legal_field=None` or a case__ path and
     `paused_field="case__paused_since"`) by light at `now`; paused ones by their light when paused."""
     lights = Lights()  # the holiday table once, however many paused rows
-    running = _filter_running(queryset.filter(**{f"{paused_field}__isnull": True}), wanted, now=now,
-                              legal_field=legal_field, lights=lights)  # fmt: skip
-    paused = queryset.filter(**{f"{paused_field}__isnull": False})
-    fields = ["pk", "due_at", legal_field or "due_at", paused_field]
-    matching = [pk for pk, due, legal, since in paused.values_list(*fields)
-                if light(due_at=due, legal_due_at=legal if legal_field else None, now=now, paused_since=since,
-                         lights=lights) == wanted]  # fmt: skip
-    return running | queryset.filter(pk__in=matching)
+    running = queryset.filter(**{f"{paused_field}__isnull": True}).filter(
+        light_condition(wanted, now=now, legal_field=legal_field, lights=lights))
+    paused = _paused_lights(queryset, now=now, legal_field=legal_field, paused_field=paused_field, lights=lights)
+    return running | queryset.filter(pk__in=[pk for pk, lit in paused if lit == wanted])
 
 
-def _filter_running(
-    queryset: QuerySet, wanted: str, *, now: datetime, legal_field: str | None, lights: Lights
-) -> QuerySet:  # fmt: skip
-    yellow_until = lights.yellow_until(now)
-    black = Q(**{f"{legal_field}__lt": now}) if legal_field else Q(pk__in=[])
-    if wanted == BLACK:
-        return queryset.filter(black)
-    queryset = queryset.exclude(black)
-    if wanted == RED:
-        return queryset.filter(due_at__lt=now)
-    if wanted == YELLOW:
-        return queryset.filter(due_at__gte=now, due_at__lte=yellow_until)
-    if wanted == GREEN:
-        return queryset.filter(Q(due_at__isnull=True) | Q(due_at__gt=yellow_until))
-    raise ValueError(wanted)
+def count_by_light(
+    queryset: QuerySet, *, now: datetime, legal_field: str | None = "legal_due_at", paused_field: str = "paused_since",
+) -> dict[str, int]:  # fmt: skip
+    """How many rows have each light at `now`: the running ones in one query, the paused ones by
+    their light when paused."""
+    lights = Lights()
+    running = queryset.filter(**{f"{paused_field}__isnull": True})
+    counts = running.aggregate(**{
+        lit: Count("pk", filter=light_condition(lit, now=now, legal_field=legal_field, lights=lights))
+        for lit in LIGHTS
+    })  # fmt: skip
+    result = {lit: counts[lit] or 0 for lit in LIGHTS}
+    for _, lit in _paused_lights(queryset, now=now, legal_field=legal_field, paused_field=paused_field, lights=lights):
+        result[lit] += 1
+    return result

@@ -178,3 +178,30 @@ def test_materials_upload_with_sha256_in_the_audit_event_and_download(login, dem
     assert (CaseFile.objects.count(), AuditEvent.objects.count()) == before
     # a user who may not see the case gets 404
     assert login("village_agent").get(f"/work/cases/{case.pk}/files/{stored.pk}/").status_code == 404
+
+
+def test_counts_per_light_in_one_query_agree_with_the_filters(demo):
+    from engine import access, clock, selectors
+
+    items = access.inbox(demo.users["discipline_inspector"]) | access.inbox(demo.users["station_head"])
+    counts = selectors.count_by_light(items, now=clock.now(), legal_field="case__legal_due_at")
+    for light in selectors.LIGHTS:
+        expected = selectors.filter_by_light(items, light, now=clock.now(), legal_field="case__legal_due_at").count()
+        assert counts[light] == expected
+    assert sum(counts.values()) == items.count() > 0
+    later = clock.now() + __import__("datetime").timedelta(days=400)  # everything overdue by then
+    assert selectors.count_by_light(items, now=later, legal_field="case__legal_due_at")["green"] == 0
+
+
+def test_a_server_error_is_the_sites_page_outside_the_api_and_json_inside():
+    from django.test import RequestFactory
+
+    from web.views.errors import server_error
+
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        page = server_error(RequestFactory().get("/work/"))
+        api = server_error(RequestFactory().get("/api/cases/"))
+    assert page.status_code == 500 and "系统暂时出错" in page.content.decode() and "boom" not in page.content.decode()
+    assert api.status_code == 500 and api["Content-Type"] == "application/json"

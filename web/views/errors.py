@@ -7,6 +7,9 @@ from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
 
+from api.middleware import is_api
+from api.middleware import server_error as api_server_error
+
 
 def _page(request: HttpRequest, status: int, title: str, text: str) -> HttpResponse:
     return render(request, "web/error.html", {"status": status, "title": title, "text": text}, status=status)
@@ -21,6 +24,9 @@ def not_found(request: HttpRequest, exception=None) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    # no context processors: the database may be what failed
+    """Under /api/ the API's error contract (JSON with a code); elsewhere the site's 500 page,
+    rendered without context processors (the database may be what failed)."""
+    if is_api(request):
+        return api_server_error(request)
     html = loader.get_template("web/500.html").render({})
     return HttpResponse(html, status=500)

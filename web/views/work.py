@@ -49,17 +49,18 @@ def inbox(request: HttpRequest) -> HttpResponse:
         items = items.filter(case__power_code=power)
     if query:
         items = items.filter(Q(case__reference__icontains=query) | Q(name__icontains=query))
-    counts = {
-        light: selectors.filter_by_light(items, light, now=moment, legal_field="case__legal_due_at").count()
-        for light in selectors.LIGHTS
-    }
+    counts = selectors.count_by_light(items, now=moment, legal_field="case__legal_due_at",
+                                      paused_field="case__paused_since")  # fmt: skip
     wanted = request.GET.get("light", "")
     if wanted in selectors.LIGHTS:
-        items = selectors.filter_by_light(items, wanted, now=moment, legal_field="case__legal_due_at")
+        items = selectors.filter_by_light(items, wanted, now=moment, legal_field="case__legal_due_at",
+                                          paused_field="case__paused_since")  # fmt: skip
     items = items.select_related("case", "claimed_by").defer("case__workflow_json").order_by(
         F("due_at").asc(nulls_last=True), "created_at", "id"
     )
-    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    paginator = Paginator(items, PAGE_SIZE)
+    paginator.count = counts[wanted] if wanted in selectors.LIGHTS else sum(counts.values())  # counted above
+    page = paginator.get_page(request.GET.get("page"))
     names = dict(Power.objects.values_list("code", "name"))
     rows = [
         {
