@@ -392,7 +392,7 @@ def validate_start_data(parsed: ParsedDefinition, data: Mapping[str, Any]) -> No
 
 def _check_form(parsed: ParsedDefinition, form: str, data: Mapping[str, Any]) -> None:
     validator = _validator_for(parsed.sha256, form, parsed.forms[form])
-    errors = form_messages.field_errors(validator.iter_errors(dict(data)))
+    errors = form_messages.field_errors(validator.iter_errors(dict(data)), root=parsed.forms[form])
     if errors:
         raise exc.InvalidTaskData(fields=errors)
 

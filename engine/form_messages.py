@@ -38,16 +38,27 @@ def _values(values: Iterable[Any]) -> str:
     return _("、").join(str(v) for v in values)
 
 
-def field_errors(errors: Iterable[Any]) -> dict[str, list[str]]:
-    """{field path: [messages]} for jsonschema ValidationErrors, sorted by path."""
+def _at(root: Mapping[str, Any] | None, where: list[Any]) -> Mapping[str, Any]:
+    """The part of the form's schema that describes the value at `where` (for its field titles)."""
+    node: Any = root or {}
+    for part in where:
+        node = node.get("items", {}) if isinstance(part, int) else node.get("properties", {}).get(part, {})
+        if not isinstance(node, Mapping):
+            return {}
+    return node
+
+
+def field_errors(errors: Iterable[Any], root: Mapping[str, Any] | None = None) -> dict[str, list[str]]:
+    """{field path: [messages]} for jsonschema ValidationErrors, sorted by path. `root` (the whole
+    form) names the fields an if/then rule requires, which its own sub-schema does not describe."""
     fields: dict[str, list[str]] = {}
     for error in errors:
-        for path, message in _describe(error):
+        for path, message in _describe(error, root):
             fields.setdefault(path, []).append(message)
     return dict(sorted(fields.items()))
 
 
-def _describe(error: Any) -> list[tuple[str, str]]:
+def _describe(error: Any, root: Mapping[str, Any] | None = None) -> list[tuple[str, str]]:
     where = list(error.absolute_path)
     schema = error.schema if isinstance(error.schema, Mapping) else {}
     name = str(where[-1]) if where else ROOT
@@ -56,7 +67,7 @@ def _describe(error: Any) -> list[tuple[str, str]]:
     if kind == "required":
         match = _QUOTED.match(error.message)
         missing = [match.group(1)] if match else [p for p in rule if p not in (error.instance or {})]
-        properties = schema.get("properties", {})
+        properties = {**_at(root, where).get("properties", {}), **schema.get("properties", {})}
         return [(field_path([*where, p]), _("“%(title)s”为必填项") % {"title": _title(properties.get(p, {}), p)})
                 for p in missing]  # fmt: skip
     if kind == "additionalProperties" and isinstance(error.instance, Mapping):

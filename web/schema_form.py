@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-import jsonschema
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -114,6 +113,8 @@ def build_fields(schema: dict[str, Any], data: dict[str, Any] | None = None, err
     required = set(schema.get("required") or [])
     fields = []
     for key, spec in (schema.get("properties") or {}).items():
+        if spec.get("readOnly"):
+            continue  # computed by the rules (engine/computed.py), never asked for
         name = f"{prefix}{key}"
         widget = "checkboxes" if name in roster else _widget(spec)
         item = Field(name=name, label=str(spec.get("title") or key), widget=widget, help=str(spec.get("description") or ""),
@@ -153,6 +154,8 @@ def parse(schema: dict[str, Any], post: QueryDict, prefix: str = "",
     roster = roster or {}
     required = set(schema.get("required") or [])
     for key, spec in (schema.get("properties") or {}).items():
+        if spec.get("readOnly"):
+            continue  # computed by the rules, never sent
         name = f"{prefix}{key}"
         if name in roster:
             allowed = [u for u, _label in roster[name]]
@@ -234,50 +237,11 @@ def _convert(raw: str, spec: dict[str, Any], widget: str) -> Any:
 # Refusals in words, next to the field
 # ------------------------------------------------------------------------------------------
 
-_TYPE_WORDS = {
-    "integer": gettext_noop("整数"), "number": gettext_noop("数字"), "string": gettext_noop("文字"),
-    "boolean": gettext_noop("是或否"), "array": gettext_noop("列表"), "object": gettext_noop("一组内容"),
-}  # fmt: skip
-
-
-def _message(error: jsonschema.ValidationError) -> str:
-    kind, value = error.validator, error.validator_value
-    if kind == "enum":
-        return _("请从列表中选择")
-    if kind == "type":
-        return _("应填写%(kind)s") % {"kind": _(_TYPE_WORDS[str(value)]) if str(value) in _TYPE_WORDS else str(value)}
-    if kind == "minLength":
-        return _("不能为空") if value == 1 else _("至少 %(n)s 个字") % {"n": value}
-    if kind == "maxLength":
-        return _("不能超过 %(n)s 个字") % {"n": value}
-    if kind in ("minimum", "exclusiveMinimum"):
-        return _("不能小于 %(n)s") % {"n": value}
-    if kind in ("maximum", "exclusiveMaximum"):
-        return _("不能大于 %(n)s") % {"n": value}
-    if kind in ("format", "pattern"):
-        return _("格式不正确")
-    if kind == "minItems":
-        return _("至少填写 %(n)s 项") % {"n": value}
-    if kind == "maxItems":
-        return _("最多填写 %(n)s 项") % {"n": value}
-    if kind == "uniqueItems":
-        return _("不能重复")
-    if kind == "additionalProperties":
-        return _("含有表单之外的内容")
-    return _("填写的内容不符合要求")
-
-
-def field_errors(schema: dict[str, Any], data: dict[str, Any]) -> dict[str, list[str]]:
-    """What is wrong with `data`, per dotted field path, in the active language ('__all__' for the form)."""
-    validator = jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
-    errors: dict[str, list[str]] = {}
-    for error in validator.iter_errors(data):
-        path = ".".join(str(p) for p in error.absolute_path)
-        if error.validator == "required":
-            missing = [n for n in error.validator_value if isinstance(error.instance, dict) and n not in error.instance]
-            for name in missing:
-                key = f"{path}.{name}" if path else name
-                errors.setdefault(key, []).append(_("必填"))
-            continue
-        errors.setdefault(path or "__all__", []).append(_message(error))
-    return {k: list(dict.fromkeys(v)) for k, v in errors.items()}
+def engine_errors_by_field(fields: dict[str, list[str]]) -> dict[str, list[str]]:
+    """The engine's field errors (`data.<path>`, see engine/form_messages.py) keyed by this form's
+    dotted field names ('__all__' for the form as a whole)."""
+    result: dict[str, list[str]] = {}
+    for path, messages in fields.items():
+        name = path.removeprefix("data.") if path.startswith("data.") else "__all__"
+        result.setdefault(name, []).extend(messages)
+    return result

@@ -12,7 +12,6 @@ from rest_framework.response import Response
 from api import access
 from api import serializers as out
 from api.views.base import PublicView, StaffListView, StaffView
-from api.views.cases import _organization_for
 from engine.institution_models import AccountabilityOutcome
 from engine.institutions import oversight, talks
 from engine.institutions.services import start_procedure
@@ -75,7 +74,7 @@ class StartProcedureView(StaffView):
     def post(self, request, code: str):
         payload = StartProcedureInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        organization = _organization_for(request.user, payload.validated_data.get("organization"))
+        organization = access.organization_for_new_case(request.user, payload.validated_data.get("organization"))
         case = start_procedure(code, actor=request.user, organization=organization, now=self.now,
                                data=payload.validated_data["data"])  # fmt: skip
         case = access.get_visible_case(request.user, case.pk)

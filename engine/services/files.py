@@ -15,9 +15,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from engine import authority
 from engine import exceptions as exc
 from engine.models import AuditEvent, CaseFile
-from engine.services._case_io import _load_state, _locked_case, _record, _work_items
+from engine.services._case_io import _check_clock, _load_state, _locked_case, _record, _work_items
+from engine.townships import check_township_member
 
 
 def _check(name: str, content: bytes) -> tuple[str, str]:
@@ -40,10 +42,14 @@ def attach_file(case_id: UUID | str, *, name: str, content: bytes, actor: Abstra
     """Store an uploaded material of a running case and record it (one audit event with its sha256).
 
     Raises:
-        CaseNotFound, CaseClosed, InvalidTaskData (type not allowed, empty, too large).
+        CaseNotFound (also another township's case), NotAuthorized (no post in the case's township),
+        ClockBehindRecord, CaseClosed, InvalidTaskData (type not allowed, empty, too large).
     """
     clean, content_type = _check(name, content)
     case = _locked_case(case_id)
+    check_township_member(actor, case.township_id, not_found=exc.CaseNotFound(case_id=case.pk))
+    authority.require_staff(actor=actor, organization_id=case.organization_id, action="attach_file")
+    now = _check_clock(case, now)
     digest = hashlib.sha256(content).hexdigest()
     stored = default_storage.save(f"cases/{case.pk}/{digest}{PurePath(clean).suffix.lower()}", ContentFile(content))
     items = _work_items(case)

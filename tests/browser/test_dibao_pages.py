@@ -24,7 +24,6 @@ from engine.models import AuditEvent, Case, ObjectionReceipt, WorkItem
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-NOTICE_DAYS = 7
 
 
 def fill(page: Page, data: dict[str, Any], prefix: str = "") -> None:
@@ -113,7 +112,7 @@ def test_a_dibao_case_through_the_pages_from_the_window_to_filing(site, settings
     site.assert_clean(clerk)
     site.shot(clerk, "case-page")
 
-    answers = Answers(now=clock.now(), applicant="郑大妈", notice_days=NOTICE_DAYS)
+    answers = Answers(now=clock.now(), applicant="郑大妈")
     actors: list[str] = []
     objection_number = ""
     for _ in range(60):
@@ -213,7 +212,7 @@ def disagree_needs_a_reason(site, page: Page) -> dict[str, Any]:
     page.locator('[data-test="complete"]').click()
     site.assert_clean(page)
     expect(page.locator('[data-test="problem"]')).to_be_visible()
-    expect(page.locator("#f-reason-error")).to_have_text("必填")
+    expect(page.locator("#f-reason-error")).to_have_text("“理由（不同意、缓议、弃权时必填）”为必填项")
     site.shot(page, "stance-reason-required")
     assert AuditEvent.objects.count() == before  # refused: nothing written
     return {"stance": "disagree", "reason": "入户调查记录缺少邻里走访，建议补充"}

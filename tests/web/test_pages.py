@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from engine.models import AuditEvent, Case, WorkItem
+from engine.models import AuditEvent, Case, Complaint, WorkItem
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +117,13 @@ def test_public_pages_need_no_login(login, demo):
 
 def test_complaint_form_gives_a_receipt_that_the_lookup_finds(login):
     client = login()
-    page = text(client.post("/public/complaint/", {"kind": "report", "subject": "某站所", "content": "吃拿卡要",
-                                                   "name": "", "contact": ""}))  # fmt: skip
+    form = {"kind": "report", "subject": "某站所", "content": "吃拿卡要", "name": "", "contact": ""}
+    before = Complaint.objects.count()
+    # with two townships in the county the form asks which one the complaint is for; nothing is filed without it
+    assert "请填写投诉（举报）所向的乡镇" in text(client.post("/public/complaint/", form))
+    assert Complaint.objects.count() == before
+    page = text(client.post("/public/complaint/", {**form, "township": "township"}))
+    assert Complaint.objects.get(number=page.split('data-test="receipt-number">')[1].split("<")[0]).township.code == "township"
     number = page.split('data-test="receipt-number">')[1].split("<")[0]
     found = text(client.get(f"/public/receipts/?number={number}"))
     assert number in found and "已登记" in found
@@ -184,13 +189,16 @@ def test_counts_per_light_in_one_query_agree_with_the_filters(demo):
     from engine import access, clock, selectors
 
     items = access.inbox(demo.users["discipline_inspector"]) | access.inbox(demo.users["station_head"])
-    counts = selectors.count_by_light(items, now=clock.now(), legal_field="case__legal_due_at")
+    counts = selectors.count_by_light(items, now=clock.now(), legal_field="case__legal_due_at",
+                                      paused_field="case__paused_since")
     for light in selectors.LIGHTS:
-        expected = selectors.filter_by_light(items, light, now=clock.now(), legal_field="case__legal_due_at").count()
+        expected = selectors.filter_by_light(items, light, now=clock.now(), legal_field="case__legal_due_at",
+                                              paused_field="case__paused_since").count()
         assert counts[light] == expected
     assert sum(counts.values()) == items.count() > 0
     later = clock.now() + __import__("datetime").timedelta(days=400)  # everything overdue by then
-    assert selectors.count_by_light(items, now=later, legal_field="case__legal_due_at")["green"] == 0
+    assert selectors.count_by_light(items, now=later, legal_field="case__legal_due_at",
+                                   paused_field="case__paused_since")["green"] == 0
 
 
 def test_a_server_error_is_the_sites_page_outside_the_api_and_json_inside():
@@ -205,3 +213,16 @@ def test_a_server_error_is_the_sites_page_outside_the_api_and_json_inside():
         api = server_error(RequestFactory().get("/api/cases/"))
     assert page.status_code == 500 and "系统暂时出错" in page.content.decode() and "boom" not in page.content.decode()
     assert api.status_code == 500 and api["Content-Type"] == "application/json"
+
+
+def test_the_public_pages_show_the_chosen_townships_own_list_and_board(login, demo):
+    client = login()
+    picker = text(client.get("/public/"))
+    assert 'data-test="township-picker"' in picker
+    guide = text(client.get("/public/powers/JF-01/?township=township-b"))
+    assert "township=township-b" in guide  # the posters drawn for that township
+    board_b = text(client.get("/public/notices/?township=township-b"))
+    board_a = text(client.get("/public/notices/?township=township"))
+    a_cases = [c.reference for c in Case.objects.filter(township__code="township")]
+    assert not any(reference in board_b for reference in a_cases)
+    assert any(reference in board_a for reference in a_cases)

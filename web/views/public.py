@@ -15,8 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from engine import charts
 from engine import exceptions as engine_errors
 from engine import public
-from engine.models import Case, Complaint
-from processes.models import Category, Power, TownshipSetting
+from engine.models import Case, Complaint, Organization
+from engine.townships import power_as_township_runs_it, setting_value
+from processes.models import Category, Power
 from web.views.base import now
 
 PAPER = "A3"
@@ -27,10 +28,28 @@ def guide_url(code: str) -> str:
     return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("web:power-guide", kwargs={"code": code})
 
 
+def townships() -> list[Organization]:
+    return list(Organization.objects.filter(kind=Organization.Kind.TOWNSHIP).order_by("code"))
+
+
+def chosen_township(request: HttpRequest) -> Organization | None:
+    """The township the visitor looks at (`?township=<code>`; the only one when there is one)."""
+    code = (request.POST.get("township") or request.GET.get("township") or "").strip()
+    all_ = townships()
+    if code:
+        return next((t for t in all_ if t.code == code), None)
+    return all_[0] if len(all_) == 1 else None
+
+
+def _public_context(request: HttpRequest) -> dict:
+    return {"townships": townships(), "township": chosen_township(request)}
+
+
 def power_list(request: HttpRequest) -> HttpResponse:
     categories = Category.objects.order_by("order").prefetch_related("powers")
     groups = [(c, [p for p in c.powers.all() if p.is_active]) for c in categories]
-    return render(request, "web/public/powers.html", {"groups": [(c, ps) for c, ps in groups if ps]})
+    return render(request, "web/public/powers.html",
+                  {"groups": [(c, ps) for c, ps in groups if ps], **_public_context(request)})  # fmt: skip
 
 
 def _power(code: str) -> Power:
@@ -41,14 +60,23 @@ def _power(code: str) -> Power:
 
 
 def power_guide(request: HttpRequest, code: str) -> HttpResponse:
+    """A power's 办事指南 as the chosen township runs it (its station, limit, fee and phones)."""
     power = _power(code)
-    settings_ = dict(TownshipSetting.objects.values_list("key", "value"))
+    township = chosen_township(request)
+    runs = power_as_township_runs_it(power, township) if township is not None else {
+        "handling_unit": power.handling_unit, "promised_limit_value": power.promised_limit_value,
+        "promised_limit_unit": power.promised_limit_unit, "fee_basis": power.fee_basis,
+        "supervision_phone": str(setting_value(power.supervision_phone_setting_id, None, "")),
+        "complaint_phone": str(setting_value("complaint_phone", None, "")),
+    }
+    address = (setting_value("service_address", township, "") or setting_value("township_address", township, ""))
+    unit_names = {"working_day": _("个工作日"), "calendar_day": _("日")}
     context = {
-        "power": power, "bases": power.legal_bases.filter(effective_to__isnull=True).order_by("position"),
+        "power": power, "runs": runs, "limit_unit": unit_names.get(runs["promised_limit_unit"], ""),
+        "bases": power.legal_bases.filter(effective_to__isnull=True).order_by("position"),
         "risks": power.risk_points.select_related("responsible", "supervisor").order_by("position"),
-        "phones": {"supervision": power.supervision_phone_setting.value, "complaint": settings_.get("complaint_phone", "")},
-        "address": settings_.get("service_address") or settings_.get("township_address") or "",
-        "guide_url": guide_url(power.code),
+        "phones": {"supervision": runs["supervision_phone"], "complaint": runs["complaint_phone"]},
+        "address": address, "guide_url": guide_url(power.code), **_public_context(request),
     }  # fmt: skip
     return render(request, "web/public/guide.html", context)
 
@@ -58,7 +86,7 @@ def power_chart(request: HttpRequest, code: str, kind: str, fmt: str) -> HttpRes
         raise Http404
     power = _power(code)
     content = charts.render_poster(power, kind="risk" if kind == "risk" else "flow", fmt=fmt, paper=PAPER,
-                                   public_base=settings.PUBLIC_BASE_URL)  # fmt: skip
+                                   public_base=settings.PUBLIC_BASE_URL, township=chosen_township(request))  # fmt: skip
     if content is None:
         raise Http404
     response = HttpResponse(content, content_type=charts.CONTENT_TYPES[fmt])
@@ -69,8 +97,10 @@ def power_chart(request: HttpRequest, code: str, kind: str, fmt: str) -> HttpRes
 
 def notices(request: HttpRequest) -> HttpResponse:
     names = dict(Power.objects.values_list("code", "name"))
-    board = [(n, names.get(n.case.power_code, "")) for n in public.list_notices(now=now())]
-    return render(request, "web/public/notices.html", {"notices": board})
+    township = chosen_township(request)
+    board = [(n, names.get(n.case.power_code, "")) for n in public.list_notices(now=now())
+             if township is None or n.case.township_id == township.pk]  # fmt: skip
+    return render(request, "web/public/notices.html", {"notices": board, **_public_context(request)})
 
 
 class ObjectionForm(forms.Form):
@@ -106,6 +136,9 @@ class ComplaintForm(forms.Form):
     subject = forms.CharField(label=_("被投诉（举报）的人员、站所或事项"), max_length=200)
     content = forms.CharField(label=_("事项内容"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5}))
     case_reference = forms.CharField(label=_("相关案件编号（可选）"), max_length=40, required=False)
+    township = forms.ModelChoiceField(label=_("投诉（举报）所向的乡镇"), required=False, empty_label=_("请选择"),
+                                      queryset=Organization.objects.filter(kind=Organization.Kind.TOWNSHIP),
+                                      to_field_name="code")  # fmt: skip
     name = forms.CharField(label=_("姓名（可匿名）"), max_length=100, required=False)
     contact = forms.CharField(label=_("联系方式（可不填；不填则无法收到答复通知）"), max_length=100, required=False)
 
@@ -118,14 +151,25 @@ class ComplaintForm(forms.Form):
             raise forms.ValidationError(_("案件编号不存在"))
         return case
 
+    def clean(self):
+        data = super().clean()
+        case, township = data.get("case_reference"), data.get("township")
+        if case is None and township is None and not self.errors:
+            self.add_error("township", _("请填写投诉（举报）所向的乡镇"))
+        if case is not None and township is not None and case.township_id != township.pk:
+            self.add_error("case_reference", _("案件编号不存在"))
+        return data
+
 
 def complaint(request: HttpRequest) -> HttpResponse:
-    form = ComplaintForm(request.POST or None)
+    township = chosen_township(request)
+    form = ComplaintForm(request.POST or None, initial={"township": township.code if township else None})
     filed = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         filed = public.file_complaint(kind=data["kind"], subject=data["subject"], content=data["content"],
-                                      case=data["case_reference"], complainant_name=data["name"],
+                                      case=data["case_reference"], township=data["township"],
+                                      complainant_name=data["name"],
                                       complainant_contact=data["contact"], now=now())  # fmt: skip
     return render(request, "web/public/complaint.html", {"form": form, "filed": filed})
 

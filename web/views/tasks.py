@@ -19,17 +19,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from engine import access, rules, services
+from engine import access, meetings, rules, services, township_rules, workdays
 from engine import exceptions as engine_errors
-from engine.models import Assignment, AuditEvent, Case, WorkItem
+from engine.models import AuditEvent, Case, WorkItem
 from web import schema_form
 from web.views.base import now, staff_page
 from web.views.work import case_header, task_item, visible_case_or_404
 
 UPLOAD_FORMS = frozenset({"acceptance_register", "acceptance_resubmission", "acceptance_check"})
-ROSTER_FIELDS = ("expected_members", "attendees", "nonvoting_attendees")
-MAJOR = {"numerator": 2, "denominator": 3, "comparison": "gte"}
-ORDINARY = {"numerator": 1, "denominator": 2, "comparison": "gt"}
+ROSTER_FIELDS = ("attendees", "nonvoting_attendees")
 
 
 @staff_page()
@@ -46,12 +44,8 @@ def task_page(request: HttpRequest, case_id: UUID, task_id: UUID) -> HttpRespons
         data = schema_form.parse(schema, request.POST, roster=roster) if schema else {}
         try:
             services.complete_task(case.pk, task_id=task_id, actor=request.user, data=data, now=now())
-        except engine_errors.InvalidTaskData as error:
-            errors = schema_form.field_errors(schema, data) if schema else {}
-            problem = error.message
-            if not errors:
-                errors = {"__all__": [m for messages_ in error.fields.values() for m in messages_]}
-        except engine_errors.EngineError as error:
+        except engine_errors.EngineError as error:  # field errors next to their fields, the rest on top
+            errors = schema_form.engine_errors_by_field(getattr(error, "fields", None) or {})
             problem = error.message
         else:
             messages.success(request, _("已办理：%(task)s") % {"task": item.name})
@@ -98,17 +92,9 @@ def _start_data(case: Case) -> dict[str, Any]:
 
 
 def expected_members(case: Case) -> list[str]:
-    """Who should attend: the case's start data names them, else the committee members posted in
-    the case's organization or above it."""
-    named = [str(m) for m in _start_data(case).get("expected_members") or []]
-    if named:
-        return named
-    ancestors, node = [], case.organization
-    while node is not None:
-        ancestors.append(node.pk)
-        node = node.parent
-    return sorted(set(Assignment.objects.filter(position__code=access.COMMITTEE_MEMBER, organization_id__in=ancestors)
-                      .values_list("user__username", flat=True)))  # fmt: skip
+    """Who should attend (应到会): the township's 班子 on the meeting day, as the rules compute it
+    when the attendance is recorded (engine.meetings.roster)."""
+    return meetings.roster(case.organization_id, workdays.local_date(now()))
 
 
 def _roster(case: Case) -> dict[str, list[tuple[str, str]]]:
@@ -121,25 +107,31 @@ def _roster(case: Case) -> dict[str, list[tuple[str, str]]]:
     names = _names(expected + staff)
     members = [(u, f"{names.get(u, u)}（{u}）") for u in expected]
     others = [(u, f"{names.get(u, u)}（{u}）") for u in staff]
-    return {"expected_members": members, "attendees": members, "nonvoting_attendees": others}
+    return {"attendees": members, "nonvoting_attendees": others}
 
 
 def quorum(case: Case, data: dict[str, Any]) -> dict[str, Any]:
-    expected = list(data.get("expected_members") or expected_members(case))
+    """The live quorum line: present voting members against the roster, by the township's
+    fraction for the matter type (the service decides; this only shows it)."""
+    expected = expected_members(case)
     recused = {r.get("member") for r in data.get("recused") or [] if isinstance(r, dict)}
     present = [m for m in data.get("attendees") or [] if m in expected and m not in recused]
-    rule = MAJOR if data.get("major_matter") else ORDINARY
+    matter = data.get("matter_type") if data.get("matter_type") in township_rules.MATTER_TYPES else "ordinary"
+    try:
+        rule = township_rules.meeting_fractions(matter)["quorum_fraction"]
+    except engine_errors.EngineError:
+        return {"expected": len(expected), "present": len(present), "recused": len(recused), "met": False, "rule": ""}
     met = bool(expected) and rules._meets(len(present), len(expected), rule)
+    words = _("达到或超过%(n)s/%(d)s") if rule["comparison"] == "gte" else _("超过%(n)s/%(d)s")
     return {"expected": len(expected), "present": len(present), "recused": len(recused), "met": met,
-            "rule": _("三分之二以上") if rule is MAJOR else _("过半数")}  # fmt: skip
+            "rule": words % {"n": rule["numerator"], "d": rule["denominator"]}}  # fmt: skip
 
 
 def draft(case: Case, item: WorkItem) -> dict[str, Any]:
     """What a form starts with: the minutes drafted from this meeting's stances; the recorder and
     roster for the attendance; today for date fields is left to the person."""
     if item.form == "meeting_attendance":
-        expected = expected_members(case)
-        return {"expected_members": expected, "attendees": expected,
+        return {"attendees": expected_members(case), "matter_type": "ordinary",
                 "meeting_time": timezone.localtime(now()).isoformat(timespec="minutes")}  # fmt: skip
     if item.form == "meeting_minutes":
         return minutes_draft(case)

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0003_audit_hash_scheme'),
+        ('engine', '0013_transparency_log'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
