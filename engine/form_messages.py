@@ -67,9 +67,9 @@ def _describe(error: Any, root: Mapping[str, Any] | None = None) -> list[tuple[s
     if kind == "required":
         match = _QUOTED.match(error.message)
         missing = [match.group(1)] if match else [p for p in rule if p not in (error.instance or {})]
-        properties = {**_at(root, where).get("properties", {}), **schema.get("properties", {})}
-        return [(field_path([*where, p]), _("“%(title)s”为必填项") % {"title": _title(properties.get(p, {}), p)})
-                for p in missing]  # fmt: skip
+        own, whole = schema.get("properties", {}), _at(root, where).get("properties", {})
+        return [(field_path([*where, p]), _("“%(title)s”为必填项")
+                 % {"title": _title(own.get(p, {}), _title(whole.get(p, {}), p))}) for p in missing]  # fmt: skip
     if kind == "additionalProperties" and isinstance(error.instance, Mapping):
         known = set(schema.get("properties", {}))
         extra = [k for k in error.instance if k not in known] or [name]

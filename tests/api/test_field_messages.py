@@ -3,7 +3,9 @@ field path; the JSON parse error too."""
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
+from django.utils import translation
 
 from tests.api.conftest import case_counts
 from tests.api.test_exception_handler import assert_error
@@ -55,3 +57,17 @@ def test_the_json_parse_error_follows_the_language(demo, language, start):
     response = demo.client("window_clerk").post("/api/cases/", '{"power_code": ', content_type="application/json",
                                                 HTTP_ACCEPT_LANGUAGE=language)  # fmt: skip
     assert assert_error(response, 400, "parse_error")["detail"].startswith(start)
+
+
+def test_a_field_required_by_a_condition_is_named_by_its_title():
+    """An if/then rule (a reason when not agreeing) names the field as the form's title does."""
+    from engine import form_messages
+
+    schema = {"type": "object", "properties": {"stance": {"enum": ["agree", "disagree"]},
+                                               "reason": {"type": "string", "title": "理由"}},
+              "if": {"properties": {"stance": {"not": {"const": "agree"}}}, "required": ["stance"]},
+              "then": {"required": ["reason"], "properties": {"reason": {"minLength": 1}}}}  # fmt: skip
+    validator = jsonschema.Draft202012Validator(schema)
+    with translation.override("zh-hans"):
+        fields = form_messages.field_errors(validator.iter_errors({"stance": "disagree"}), root=schema)
+    assert fields == {"data.reason": ["“理由”为必填项"]}
