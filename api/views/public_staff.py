@@ -13,7 +13,6 @@ from rest_framework.response import Response
 
 from api import access
 from api.views.base import StaffView
-from api.views.cases import _organization_for
 from api.views.public_side import PublicationOut
 from engine import complaint_channels, petitions, publications, ratings, standing_lists
 from engine import exceptions as engine_errors
@@ -23,7 +22,7 @@ from engine.public_models import Petition, Publication, RatingFollowUp
 
 def _township(user, code: str | None) -> Organization:
     """The user's township (or the given one where he works). Raises: OrganizationNotFound."""
-    organization = _organization_for(user, code or None)
+    organization = access.organization_for_new_case(user, code or None)
     return organization.township or organization
 
 
