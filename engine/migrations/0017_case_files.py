@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0015_list_indexes'),
+        ('engine', '0016_inbox_order'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

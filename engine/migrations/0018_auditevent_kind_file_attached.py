@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('engine', '0016_case_files'),
+        ('engine', '0017_case_files'),
     ]
 
     operations = [
