@@ -41,6 +41,7 @@ from diagrams.shapes import (
     MUTED,
     POOL_LINE,
     RISK_FILL,
+    SMALL_TEXT,
     RISK_LINE,
     FlowOptions,
     NodeStyler,
@@ -73,7 +74,7 @@ def new_digraph(
     Args:
         name: The graph name (also the SVG id of the root group).
         rankdir: ``"TB"`` or ``"LR"``.
-        font_size: Node font size in points; edge labels are 80 % of it.
+        font_size: Node font size in points; edge labels are 86 % of it.
         ranksep: Minimum distance between ranks, inches.
         nodesep: Minimum distance between nodes of a rank, inches.
     """
@@ -94,7 +95,7 @@ def new_digraph(
     g.attr(
         "edge",
         fontname=FONT,
-        fontsize=number_text(font_size * 0.8),
+        fontsize=number_text(font_size * SMALL_TEXT),
         color=INK,
         fontcolor=INK,
         arrowsize="0.8",
@@ -195,8 +196,9 @@ class _Drawer:
         self.pool_anchor: dict[str, tuple[str, str | None]] = {}
         self.expanding: list[str] = []
         self.draw_messages = False
-        self.link_letter: dict[str, str] = {}  # target id of a flow that crosses the fold -> letter
-        self.link_flows: list[SequenceFlow] = []  # flows that cross the fold, document order
+        self.link_letter: dict[str, str] = {}  # target id of a flow that crosses sheets -> letter
+        self.link_flows: list[SequenceFlow] = []  # flows that cross sheets, document order
+        self.crossing: set[str] = set()  # their ids
         self.linked_in: set[str] = set()  # targets whose incoming connector edge is drawn
 
     # ---- identities -----------------------------------------------------------------------
@@ -223,7 +225,7 @@ class _Drawer:
         if process_id is not None:
             process = self.model.process(process_id)
             if self.options.fold and not self.options.lanes:
-                self._plan_fold(process)
+                self._plan_pages(process)
             self._process_body(g, process, prefix="", stack=())
         else:
             self.draw_messages = True
@@ -299,92 +301,67 @@ class _Drawer:
             for annotation in model.annotations:
                 self._annotation(g, annotation, ())
 
-    def _plan_fold(self, process: Process) -> None:
-        """Letter the flows that cross between the two columns, one letter per target."""
-        fold = self.options.fold
+    def _plan_pages(self, process: Process) -> None:
+        """Letter the flows that cross between sheets, one letter per target."""
+        pages = self.options.fold
         for flow in process.flows:
-            source, target = fold.get(flow.source, 1), fold.get(flow.target, 1)
+            source, target = pages.get(flow.source, 1), pages.get(flow.target, 1)
             if source != target:
                 self.link_flows.append(flow)
+                self.crossing.add(flow.id)
                 if flow.target not in self.link_letter:
                     self.link_letter[flow.target] = _letter(len(self.link_letter))
 
-    def _fold_part(self, element_id: str, process: Process) -> int:
-        """The column of a node, or of the node a data item or annotation is linked to."""
-        fold = self.options.fold
-        if element_id in fold:
-            return fold[element_id]
+    def _page_of(self, element_id: str, process: Process) -> int:
+        """The sheet of a node, or of the node a data item or annotation is linked to."""
+        pages = self.options.fold
+        if element_id in pages:
+            return pages[element_id]
         for link in (*process.data_associations, *process.associations):
-            if link.source == element_id and link.target in fold:
-                return fold[link.target]
-            if link.target == element_id and link.source in fold:
-                return fold[link.source]
+            if link.source == element_id and link.target in pages:
+                return pages[link.target]
+            if link.target == element_id and link.source in pages:
+                return pages[link.source]
         return 1
 
-    def _folded_body(self, g: graphviz.Digraph, process: Process, stack: tuple[str, ...]) -> None:
-        """Draw a process in two borderless columns; connectors stand for the crossing flows.
-
-        An invisible anchor above each column, joined left to right by a same-rank edge, keeps
-        the first column on the left with both columns starting at the top.
-        """
-        tops: dict[int, str] = {}
-        for part in (2, 1) if self.options.fold_swap else (1, 2):
-            cluster = self._cluster(f"#fold{part}")
-            with g.subgraph(name=cluster) as column:
-                column.attr(label="", peripheries="0", margin="4", id=cluster.removeprefix("cluster_"))
-                inner = stack + (cluster,)
-                top = self._gv(f"#fold{part}-top")
-                column.node(top, label="", shape="point", style="invis", width="0", height="0")
-                self.clusters_of[top] = inner
-                tops[part] = top
-                for node in process.nodes:
-                    if self._fold_part(node.id, process) == part:
-                        self._node(column, node, "", inner)
-                for item in process.data_items:
-                    if self._fold_part(item.id, process) == part and (
-                        item.kind != "dataObject" or item.id in self.used_data
-                    ):
-                        self._data_item(column, item, "", inner)
-                for annotation in process.annotations:
-                    if self._fold_part(annotation.id, process) == part:
-                        self._annotation(column, annotation, inner)
-                for flow in self.link_flows:
-                    if self._fold_part(flow.source, process) == part:
-                        self._connector(column, f"{flow.id}#out", self.link_letter[flow.target], inner)
-                for target, letter in self.link_letter.items():
-                    if self._fold_part(target, process) == part:
-                        self._connector(column, f"{target}#in", letter, inner)
-            for source in self._column_sources(process, part):
-                if source in self.entry:
-                    self._add_edge((top, None), self.entry[source], {"style": "invis", "weight": "0"})
-        self._add_edge((tops[1], None), (tops[2], None), {"style": "invis", "minlen": "0", "weight": "0"})
+    def _paged_body(self, g: graphviz.Digraph, process: Process, stack: tuple[str, ...]) -> None:
+        """Draw the part of a process on one sheet; numbered connectors stand for the flows that
+        continue on another sheet (转第 n 页 / 接第 n 页)."""
+        page = self.options.page
+        for node in process.nodes:
+            if self._page_of(node.id, process) == page:
+                self._node(g, node, "", stack)
+        for item in process.data_items:
+            if self._page_of(item.id, process) == page and (item.kind != "dataObject" or item.id in self.used_data):
+                self._data_item(g, item, "", stack)
+        for annotation in process.annotations:
+            if self._page_of(annotation.id, process) == page:
+                self._annotation(g, annotation, stack)
+        for target, letter in self.link_letter.items():
+            if any(self._page_of(f.source, process) == page for f in self.link_flows if f.target == target):
+                there = self._page_of(target, process)
+                self._connector(g, f"{target}#out", letter, f"转第{there}页", stack)
+        for target, letter in self.link_letter.items():
+            if self._page_of(target, process) == page:
+                sources = sorted({self._page_of(f.source, process) for f in self.link_flows if f.target == target})
+                self._connector(g, f"{target}#in", letter, "接第" + "、".join(map(str, sources)) + "页", stack)
         self.pending_flows.extend((flow, "") for flow in process.flows)
         self.pending_data.extend((association, "") for association in process.data_associations)
 
-    def _column_sources(self, process: Process, part: int) -> list[str]:
-        """Nodes of a column that no sequence flow inside the column reaches, and its in-connectors."""
-        inside = {n.id for n in process.nodes if self._fold_part(n.id, process) == part}
-        reached = {f.target for f in process.flows if f.source in inside and f.target in inside}
-        attached = {n.id for n in process.nodes if n.kind == "boundaryEvent"}
-        sources = [n.id for n in process.nodes if n.id in inside and n.id not in reached | attached]
-        sources += [f"{t}#in" for t in self.link_letter if t in inside]
-        return sources
-
-    def _connector(self, g: graphviz.Digraph, key: str, letter: str, stack: tuple[str, ...]) -> None:
+    def _connector(self, g: graphviz.Digraph, key: str, letter: str, where: str, stack: tuple[str, ...]) -> None:
         name = self._gv(key)
         g.node(
             name,
-            label=f"<<B>{html(letter)}</B>>",
+            label=f'<<B>{html(circled_letter(letter))} {html(where)}</B>>',
             id=name,
-            tooltip=f"接续{letter}",
-            shape="circle",
-            width="0.42",
-            fixedsize="true",
-            style="filled",
+            tooltip=f"{where}（{letter}）",
+            shape="box",
+            style="rounded,filled",
             fillcolor=LINK_FILL,
             color=LINK_LINE,
             fontcolor=LINK_LINE,
             penwidth="2",
+            margin="0.12,0.04",
         )
         self.node_name[key] = name
         self.entry[key] = self.exit[key] = (name, None)
@@ -393,8 +370,8 @@ class _Drawer:
     def _process_body(
         self, g: graphviz.Digraph, process: Process, *, prefix: str, stack: tuple[str, ...]
     ) -> None:
-        if self.link_letter and not prefix:
-            self._folded_body(g, process, stack)
+        if self.options.fold and not prefix:
+            self._paged_body(g, process, stack)
             return
         self._container(
             g,
@@ -570,7 +547,7 @@ class _Drawer:
         cluster = self._cluster(full)
         title = node.name or process.name or process.id
         attrs = {
-            "label": f'<<B>{html(title)}</B><FONT POINT-SIZE="10" COLOR="{MUTED}">'
+            "label": f'<<B>{html(title)}</B><FONT POINT-SIZE="{number_text(self.options.font_size * SMALL_TEXT)}" COLOR="{MUTED}">'
             f"  调用：{html(process.name or process.id)}</FONT>>",
             "id": cluster.removeprefix("cluster_"),
             "style": "rounded,bold",
@@ -647,7 +624,7 @@ class _Drawer:
                 label=(
                     f'<<FONT COLOR="{RISK_LINE[point.level]}">'
                     f"<B>★{circled(number)} {point.level}风险</B></FONT>"
-                    f'<BR/><FONT POINT-SIZE="{number_text(self.options.font_size * 0.75)}">{text}</FONT>>'
+                    f'<BR/><FONT POINT-SIZE="{number_text(self.options.font_size * SMALL_TEXT)}">{text}</FONT>>'
                 ),
                 id=callout,
                 shape="box",
@@ -689,7 +666,7 @@ class _Drawer:
             style="filled",
             fillcolor="#FAFAFA",
             color=MUTED,
-            fontsize=number_text(self.options.font_size * 0.75),
+            fontsize=number_text(self.options.font_size * SMALL_TEXT),
             fontcolor=MUTED,
             peripheries="2" if item.is_collection else "1",
         )
@@ -707,7 +684,7 @@ class _Drawer:
             style="dashed",
             color=MUTED,
             fontcolor=MUTED,
-            fontsize=number_text(self.options.font_size * 0.75),
+            fontsize=number_text(self.options.font_size * SMALL_TEXT),
         )
         self.node_name[annotation.id] = name
         self.entry[annotation.id] = self.exit[annotation.id] = (name, None)
@@ -757,17 +734,20 @@ class _Drawer:
                 self._emit_message_flow(message)
 
     def _emit_sequence_flow(self, flow: SequenceFlow, prefix: str) -> None:
+        if not prefix and flow.id in self.crossing:
+            # The flow continues on another sheet: target <- in-connector here, source -> out-connector.
+            target = self.entry.get(flow.target)
+            if target is not None and flow.target not in self.linked_in:
+                self.linked_in.add(flow.target)
+                self._add_edge(self.exit[f"{flow.target}#in"], target, {"id": svg_id(f"{flow.target}#in-edge")})
+            if f"{flow.target}#out" not in self.entry:
+                return
         tail = self.exit.get(prefix + flow.source)
         head = self.entry.get(prefix + flow.target)
+        if not prefix and flow.id in self.crossing:
+            head = self.entry[f"{flow.target}#out"]
         if tail is None or head is None:
             return
-        if not prefix and flow.target in self.link_letter and f"{flow.id}#out" in self.entry:
-            # The flow crosses the fold: source -> connector here, connector -> target there.
-            if flow.target not in self.linked_in:
-                self.linked_in.add(flow.target)
-                in_edge = {"id": svg_id(f"{flow.target}#in-edge")}
-                self._add_edge(self.exit[f"{flow.target}#in"], head, in_edge)
-            head = self.entry[f"{flow.id}#out"]
         full = prefix + flow.id
         attrs: dict[str, str] = {"id": svg_id(full)} if flow.id else {}
         source = self._source_node(prefix + flow.source)
@@ -833,6 +813,11 @@ class _Drawer:
         if lhead:
             attrs["lhead"] = lhead
         self.edges.append((tail_node, head_node, attrs))
+
+
+def circled_letter(letter: str) -> str:
+    """Ⓐ for A (Ⓐ2 for A2): the connector's mark."""
+    return chr(ord("Ⓐ") + ord(letter[0]) - ord("A")) + letter[1:]
 
 
 def _letter(index: int) -> str:

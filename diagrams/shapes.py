@@ -68,6 +68,9 @@ TASK_TAG: Final = {
     "businessRuleTask": "规则判断",
 }
 
+# Secondary text (tags, timers, notes) is 86 % of the label size: at the posters' minimum print
+# scale (10/14) it still prints at 8 pt, like every other text on a wall chart.
+SMALL_TEXT: Final = 0.86  # 12 pt: graphviz truncates HTML font sizes to whole points
 NAME_WIDTH: Final = 9.0  # em per line in an activity box
 EVENT_WIDTH: Final = 4.0
 GATEWAY_WIDTH: Final = 6.0
@@ -94,12 +97,10 @@ class FlowOptions:
         font_size: Base font size of node labels in points.
         lanes: Draw lanes as clusters; when False the lane name moves into each box's
             second line (the wall-poster layout: one clean top-down flow).
-        fold: Top-level node id -> column (1 or 2) to draw a tall flow in two columns side by
-            side; sequence flows between the columns become pairs of lettered connectors
-            (接续符). Used only with ``process_id`` and without lanes; empty = one column.
-        fold_swap: Declare the second column first. Graphviz orders sibling clusters by an
-            internal walk that differs between versions; the poster lays out, checks which
-            column came out on the left, and swaps when needed.
+        fold: Top-level node id -> sheet (1, 2, ...) when a flow too tall for one sheet at the
+            minimum print size is split; flows between sheets become numbered connectors
+            (转第 n 页 / 接第 n 页). Used only with ``process_id`` and without lanes.
+        page: The sheet to draw when ``fold`` is given.
     """
 
     expand_call_activities: bool = False
@@ -114,7 +115,7 @@ class FlowOptions:
     font_size: float = 14.0
     lanes: bool = True
     fold: Mapping[str, int] = field(default_factory=dict)
-    fold_swap: bool = False
+    page: int = 1
 
 
 def risk_options(risk: Mapping[str, str] | Iterable[RiskPoint] | None) -> dict[str, object]:
@@ -244,7 +245,7 @@ class NodeStyler:
         full_label_parts: list[str] = []
         if tag:
             full_label_parts.append(
-                f'<FONT POINT-SIZE="{number_text(size * 0.75)}" COLOR="{MUTED}">{html(tag)}</FONT>'
+                f'<FONT POINT-SIZE="{number_text(size * SMALL_TEXT)}" COLOR="{MUTED}">{html(tag)}</FONT>'
             )
         if node.name:
             full_label_parts.append(self._risk_prefix(full) + html_lines(wrap(node.name, EVENT_WIDTH)))
@@ -252,7 +253,7 @@ class NodeStyler:
             full_label_parts.append(self._risk_prefix(full))
         if node.timer and not node.name:
             full_label_parts.append(
-                f'<FONT POINT-SIZE="{number_text(size * 0.7)}">'
+                f'<FONT POINT-SIZE="{number_text(size * SMALL_TEXT)}">'
                 f"{html(shorten(node.timer.split(': ', 1)[-1], 8))}</FONT>"
             )
         label = "<BR/>".join(full_label_parts) if full_label_parts else " "
@@ -311,27 +312,27 @@ class NodeStyler:
                 tag = "事件子流程"
         if tag:
             parts.append(
-                f'<FONT POINT-SIZE="{number_text(size * 0.7)}" COLOR="{MUTED}">〔{html(tag)}〕</FONT>'
+                f'<FONT POINT-SIZE="{number_text(size * SMALL_TEXT)}" COLOR="{MUTED}">〔{html(tag)}〕</FONT>'
             )
         name = node.name or node.id
         parts.append(self._risk_prefix(full) + html_lines(wrap(name, NAME_WIDTH)))
         detail = self._detail_line(node, full)
         if detail:
             parts.append(
-                f'<FONT POINT-SIZE="{number_text(size * 0.78)}" COLOR="{ACTIVITY_LINE}">'
+                f'<FONT POINT-SIZE="{number_text(size * SMALL_TEXT)}" COLOR="{ACTIVITY_LINE}">'
                 f"{html_lines(wrap(detail, NAME_WIDTH * 1.6))}</FONT>"
             )
         documents = describe_step(node).documents
         if documents and full not in self.options.labels:
             parts.append(
-                f'<FONT POINT-SIZE="{number_text(size * 0.7)}" COLOR="{MUTED}">'
+                f'<FONT POINT-SIZE="{number_text(size * SMALL_TEXT)}" COLOR="{MUTED}">'
                 f"{html_lines(wrap('文书：' + documents, NAME_WIDTH * 1.6))}</FONT>"
             )
         markers_text = markers(node)
         if node.is_subprocess:
             markers_text = (markers_text + " [+]").strip()
         if markers_text:
-            parts.append(f'<FONT POINT-SIZE="{number_text(size * 0.8)}">{html(markers_text)}</FONT>')
+            parts.append(f'<FONT POINT-SIZE="{number_text(size * SMALL_TEXT)}">{html(markers_text)}</FONT>')
         attrs = {
             "shape": "box",
             "label": "<" + "<BR/>".join(parts) + ">",

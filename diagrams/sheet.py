@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Final
 
 from diagrams.errors import InvalidSheet
+from diagrams.text import without_editorial_marks
 
 RISK_LEVELS: Final = ("高", "中", "低")
 _LEVEL_ALIASES: Final = {"一级": "高", "二级": "中", "三级": "低", "high": "高", "medium": "中", "low": "低"}
@@ -75,6 +76,10 @@ class PowerSheet:
     def __post_init__(self) -> None:
         object.__setattr__(self, "legal_bases", _tuple(self.legal_bases))
         object.__setattr__(self, "materials", _tuple(self.materials))
+        for name in ("legal_limit", "promised_limit", "fee", "remedy", "supervising_leader", "handling_unit"):
+            object.__setattr__(self, name, without_editorial_marks(str(getattr(self, name))))
+        object.__setattr__(self, "materials", tuple(without_editorial_marks(m) for m in self.materials))
+        object.__setattr__(self, "legal_bases", tuple(without_editorial_marks(b) for b in self.legal_bases))
         for required in ("township", "code", "name"):
             if not str(getattr(self, required)).strip():
                 raise InvalidSheet(f"PowerSheet.{required} 不能为空", code="invalid_sheet")

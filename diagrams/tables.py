@@ -128,7 +128,7 @@ def info_table(sheet: PowerSheet, width: float, *, qr_placeholder: bool = False,
     qr_w = 150.0 if sheet.public_url else 0.0
     label_w = 110.0
     value_w = width - label_w - qr_w
-    legend = (*SHAPE_LEGEND, "Ⓐ 接续符（同字母处相连）") if folded else SHAPE_LEGEND
+    legend = (*SHAPE_LEGEND, "Ⓐ 转第n页／接第n页（同字母处相连）") if folded else SHAPE_LEGEND
     info_rows = [
         ("申请材料", _numbered(sheet.materials, value_w, size), True),
         ("监督电话", html("☎ " + sheet.supervision_phone) if sheet.supervision_phone else "—", False),
@@ -149,8 +149,8 @@ def info_table(sheet: PowerSheet, width: float, *, qr_placeholder: bool = False,
                 f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0">'
                 f"<TR><TD>{code}</TD></TR>"
                 f'<TR><TD><FONT POINT-SIZE="{size - 1:g}"><B>扫码查看办事指南</B></FONT></TD></TR>'
-                f'<TR><TD><FONT POINT-SIZE="{size - 5:g}" COLOR="#546E7A">'
-                f"{html_lines(wrap(sheet.public_url, _em(qr_w, size - 5)))}</FONT></TD></TR>"
+                f'<TR><TD><FONT POINT-SIZE="{size - 1:g}" COLOR="#546E7A">'
+                f"{html_lines(wrap(sheet.public_url, _em(qr_w, size - 1)))}</FONT></TD></TR>"
                 "</TABLE></TD>"
             )
         rows.append(f"<TR>{row}</TR>")
@@ -298,3 +298,25 @@ def _step_name(model: BpmnModel, node_id: str) -> str:
     except KeyError:
         return local
     return node.name or node.id
+
+
+def continuation_strip(sheet: PowerSheet, kind: ChartKind, width: float, page: int, pages: int) -> str:
+    """The top of a continuation sheet: the chart's title with 续 and the sheet number."""
+    title = f"{chart_title(sheet, kind)}（续）"
+    size, lines = _title_lines(title, width - 240)
+    size = min(size, 24.0)
+    return (
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="6" WIDTH="{width:.0f}"><TR>'
+        f'<TD ALIGN="LEFT" BALIGN="LEFT"><FONT POINT-SIZE="{size:g}" COLOR="{TITLE_COLOUR[kind]}"><B>'
+        f"{html_lines(lines, align='LEFT')}</B></FONT></TD>"
+        f'<TD ALIGN="RIGHT"><FONT POINT-SIZE="{HEADER_SIZE:g}">{html(sheet.code)}　第 {page} 页／共 {pages} 页'
+        "</FONT></TD></TR></TABLE>"
+    )
+
+
+def page_number(page: int, pages: int) -> str:
+    """``第 k 页／共 n 页`` at the foot of a sheet."""
+    return (
+        f'<TABLE BORDER="0" CELLBORDER="0" CELLPADDING="2"><TR><TD><FONT POINT-SIZE="{FOOTER_SIZE:g}">'
+        f"第 {page} 页／共 {pages} 页</FONT></TD></TR></TABLE>"
+    )

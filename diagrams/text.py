@@ -215,3 +215,22 @@ def format_time_limit(value: str | int | float | None, unit: str | None = None) 
         return "即办"
     suffix = _UNITS.get((unit or "WD").strip().lower(), (unit or "").strip())
     return f"{shown}{suffix}"
+
+
+_EDITORIAL = re.compile(r"\s*\[[^\[\]]*\]\s*")
+
+
+def without_editorial_marks(text: str) -> str:
+    """Drop the catalog's editorial markers (``[各地规定]``) from text meant for print.
+
+    ``"[各地规定]"`` alone becomes ``"按本地规定"``; a note that starts with an example keeps it
+    as the local rule (``"按本地规定，例：…"``).
+    """
+    if "[" not in text:
+        return text
+    cleaned = _EDITORIAL.sub(" ", text).strip()
+    if not cleaned:
+        return "按本地规定"
+    if cleaned.startswith("例"):
+        return "按本地规定，" + cleaned
+    return cleaned

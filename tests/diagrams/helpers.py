@@ -57,3 +57,15 @@ def miwg_files() -> list[Path]:
     if not files:
         raise RuntimeError(f"No .bpmn files in {MIWG_DIR}")
     return files
+
+
+def merged_svg(pages: list[bytes]) -> bytes:
+    """The sheets of a multi-sheet chart as one SVG document (each sheet's drawing in turn), so
+    tests can look for ids and text anywhere on the chart."""
+    if len(pages) == 1:
+        return pages[0]
+    root = etree.Element(f"{{{SVG_NS}}}svg", nsmap={None: SVG_NS})
+    for page in pages:
+        for child in svg_tree(page):
+            root.append(child)
+    return etree.tostring(root)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import struct
+from dataclasses import replace
 
 import pytest
 
@@ -17,8 +18,10 @@ from diagrams import (
     chart_title,
     render_flow_poster,
 )
+from diagrams.measure import printed_texts
+from diagrams.paging import MIN_SCALE
 from diagrams.qr import qr_matrix
-from tests.diagrams.helpers import SVG_NS, cjk_charset, svg_group, svg_ids, svg_text
+from tests.diagrams.helpers import SVG_NS, cjk_charset, merged_svg, svg_group, svg_ids, svg_text
 
 A3_PT = (841.89, 1190.55)
 A4_PT = (595.28, 841.89)
@@ -38,12 +41,12 @@ def risk_map(sheet: PowerSheet, sample_model: BpmnModel, risks: list[RiskPoint],
 
 @pytest.fixture(scope="module")
 def flow_svg(flow_poster) -> bytes:
-    return flow_poster.render("svg")
+    return merged_svg(flow_poster.render_pages("svg"))
 
 
 @pytest.fixture(scope="module")
 def risk_svg(risk_map) -> bytes:
-    return risk_map.render("svg")
+    return merged_svg(risk_map.render_pages("svg"))
 
 
 def test_titles(sheet: PowerSheet, flow_svg: bytes, risk_svg: bytes) -> None:
@@ -184,9 +187,10 @@ def test_png_resolution(flow_poster) -> None:
 
 
 def test_poster_text_is_readable_on_a3(flow_poster, risk_map) -> None:
-    # At this scale the 14 pt flow text prints at 8 pt or more on A3.
-    assert flow_poster.scale * 14 >= 8
-    assert risk_map.scale * 14 >= 8
+    # The 14 pt step text prints at 10 pt or more, every other text at 8 pt or more.
+    for poster in (flow_poster, risk_map):
+        assert poster.scale * 14 >= 10
+        assert min(t.points for t in printed_texts(poster.render("svg"))) >= 8
 
 
 def test_poster_glyphs_are_in_the_cjk_font(flow_svg: bytes, risk_svg: bytes) -> None:
@@ -263,37 +267,53 @@ def node_x(svg: bytes, node_id: str) -> float:
 
 
 @pytest.mark.parametrize("paper", ["A3", "A4"])
-def test_a_tall_flow_folds_into_two_columns(paper: str, sheet: PowerSheet) -> None:
+def test_a_tall_flow_continues_on_numbered_sheets_never_smaller(paper: str, sheet: PowerSheet) -> None:
     from diagrams import parse_bpmn
 
     model = parse_bpmn(long_process(24))
     poster = build_flow_poster(sheet, model, paper=paper)  # type: ignore[arg-type]
-    assert poster.columns == 2
-    svg = poster.render("svg")
-    ids = svg_ids(svg)
-    assert {node.id for node in model.iter_nodes()} <= ids
-    # The first column (with the start) is on the left, the end in the right column.
-    assert node_x(svg, "start") < node_x(svg, "end")
-    # Every crossing flow leaves through a lettered connector and enters through its twin.
-    outs = sorted(i for i in ids if i.endswith("#out"))
-    ins = sorted(i for i in ids if i.endswith("#in"))
+    assert poster.pages >= 2
+    assert poster.scale >= MIN_SCALE
+    sheets = poster.render_pages("svg")
+    drawn: set[str] = set()
+    outs: dict[str, str] = {}
+    ins: dict[str, str] = {}
+    for number, svg in enumerate(sheets, start=1):
+        ids = svg_ids(svg)
+        drawn |= ids
+        assert f"第 {number} 页／共 {poster.pages} 页" in svg_text(svg)
+        assert min(t.points for t in printed_texts(svg)) >= 8.0
+        outs.update({i.removesuffix("#out"): svg_text_of(svg, i) for i in ids if i.endswith("#out")})
+        ins.update({i.removesuffix("#in"): svg_text_of(svg, i) for i in ids if i.endswith("#in")})
+        text = svg_text(svg)
+        assert not sorted({c for c in text if not c.isspace() and ord(c) not in cjk_charset()})
+    assert {node.id for node in model.iter_nodes()} <= drawn
+    # Every flow to another sheet leaves through a connector naming that sheet, and enters there
+    # through its twin naming the sheet it came from.
     assert outs
-    assert ins
-    letters_out = {svg_text_of(svg, i) for i in outs}
-    letters_in = {svg_text_of(svg, i) for i in ins}
-    assert letters_out == letters_in
-    assert "接续符" in svg_text(svg)
-    text = svg_text(svg)
-    missing = sorted({c for c in text if not c.isspace() and ord(c) not in cjk_charset()})
-    assert not missing
-    # Folding pays: the unfolded flow would print smaller.
-    assert poster.scale * 14 >= 6
+    assert outs.keys() == ins.keys()
+    for target, label in outs.items():
+        page = next(n for n, svg in enumerate(sheets, start=1) if target in svg_ids(svg))
+        assert f"转第{page}页" in label
+        assert label[0] == ins[target][0]  # the same circled letter
+    # One PDF holds every sheet, each exactly the paper size.
+    pdf = poster.render("pdf")
+    assert len(re.findall(rb"/MediaBox", pdf)) == poster.pages
 
 
-def test_a_short_flow_is_not_folded(sheet: PowerSheet, collective_model: BpmnModel) -> None:
+def test_a_short_flow_stays_on_one_sheet(sheet: PowerSheet, collective_model: BpmnModel) -> None:
     poster = build_flow_poster(sheet, collective_model, paper="A3")
-    assert poster.columns == 1
-    assert not any(i.endswith("#out") for i in svg_ids(poster.render("svg")))
+    assert poster.pages == 1
+    svg = poster.render("svg")
+    assert not any(i.endswith("#out") for i in svg_ids(svg))
+    assert "页／共" not in svg_text(svg)
+
+
+def test_editorial_markers_are_not_printed(sheet: PowerSheet, sample_model: BpmnModel) -> None:
+    marked = replace(sheet, legal_limit="[各地规定] 例：审核10个工作日", promised_limit="[各地规定]")
+    text = svg_text(build_flow_poster(marked, sample_model, paper="A4").render("svg"))
+    assert "[" not in text and "各地规定" not in text
+    assert "按本地规定" in "".join(text.split())
 
 
 def svg_text_of(svg: bytes, group_id: str) -> str:

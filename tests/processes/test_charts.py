@@ -32,7 +32,7 @@ def test_render_flowcharts_writes_a_poster_per_power(listed, tmp_path):
 def test_the_risk_map_places_the_catalogs_risk_points(listed):
     power = Power.objects.get(code="JF-01")
     charts = power_charts(power)
-    svg = charts.build("risk", paper="A3").render("svg").decode()
+    svg = "".join(page.decode() for page in charts.build("risk", paper="A3").render_pages("svg"))
     assert "廉政风险防控图" in svg
     for risk in power.risk_points.all():
         assert risk.description[:8] in svg.replace("&#160;", " ") or risk.node in svg

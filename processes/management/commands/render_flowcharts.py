@@ -45,7 +45,10 @@ class Command(BaseCommand):
         for item in tqdm(powers, desc=f"生成{label}", unit="项", file=self.stderr._out, disable=len(powers) < 2):
             make = power_charts if isinstance(item, Power) else procedure_charts
             charts = make(item, public_base=public_base)
-            data = charts.build(kind, paper=paper).render(format)
-            path = folder / f"{item.code}-{kind}-{paper}.{format}"
-            path.write_bytes(data)
+            chart = charts.build(kind, paper=paper)
+            if format == "pdf" or chart.pages == 1:  # one PDF holds every sheet
+                (folder / f"{item.code}-{kind}-{paper}.{format}").write_bytes(chart.render(format))
+                continue
+            for number, data in enumerate(chart.render_pages(format), start=1):
+                (folder / f"{item.code}-{kind}-{paper}-p{number}.{format}").write_bytes(data)
         self.stdout.write(self.style.SUCCESS(f"已生成 {len(powers)} 张{label}（{paper}，{format}）到 {folder}"))
