@@ -24,6 +24,9 @@ if not DEBUG and SECRET_KEY in ("", DEV_SECRET_KEY):
         "(generate one: python -c 'import secrets; print(secrets.token_urlsafe(50))')"
     )
 ALLOWED_HOSTS = os.environ.get("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",")
+# The public web site's address (https://xx.gov.cn/): the QR codes on the wall charts open
+# <PUBLIC_BASE_URL>public/powers/<code>/. render_flowcharts refuses to print a QR code without it.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

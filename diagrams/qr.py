@@ -14,7 +14,16 @@ import qrcode.constants
 
 from diagrams.text import html
 
-QUIET_ZONE: Final = 2  # modules of white border; the table sits on a white cell anyway
+QUIET_ZONE: Final = 4  # modules of white border, as ISO/IEC 18004 asks: scanners find the code by it
+MAX_MODULE_PT: Final = 4
+
+
+def module_size(data: str, width_pt: float) -> int:
+    """The module edge in whole points (graphviz sizes table cells in whole points) that fits
+    the code, quiet zone included, in ``width_pt``; at most :data:`MAX_MODULE_PT`. On a wall
+    chart printed at its minimum scale (0.725) a 4 pt module is 1 mm on paper and 6 pixels in
+    the 150 dpi PNG."""
+    return max(1, min(MAX_MODULE_PT, int(width_pt // len(qr_matrix(data)))))
 
 
 def qr_matrix(data: str) -> list[list[bool]]:
@@ -55,7 +64,9 @@ def qr_table(data: str, *, module: float = 3.0, link: bool = True) -> str:
             while end < size and row[end] == row[start]:
                 end += 1
             span = end - start
-            colour = ' BGCOLOR="black"' if row[start] else ""
+            # A dark run is filled and stroked: the stroke closes the hairline seams an
+            # anti-aliasing rasterizer leaves between vertically adjacent cells.
+            colour = ' BGCOLOR="black" BORDER="1" COLOR="black"' if row[start] else ""
             cells.append(
                 f'<TD COLSPAN="{span}" WIDTH="{module * span:g}" HEIGHT="{height}" '
                 f'FIXEDSIZE="TRUE"{colour}></TD>'

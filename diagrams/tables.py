@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Final, Literal
 
 from diagrams.model import BpmnModel
-from diagrams.qr import qr_box, qr_table
+from diagrams.qr import module_size, qr_box, qr_table
 from diagrams.shapes import RISK_FILL, RISK_LINE, risk_callout_id
 from diagrams.sheet import RISK_LEVELS, PowerSheet, RiskPoint
 from diagrams.steps import Step
@@ -125,7 +125,7 @@ def info_table(sheet: PowerSheet, width: float, *, qr_placeholder: bool = False,
     a table does not need the few hundred cells of the code).
     """
     size = FOOTER_SIZE
-    qr_w = 150.0 if sheet.public_url else 0.0
+    qr_w = 176.0 if sheet.public_url else 0.0
     label_w = 110.0
     value_w = width - label_w - qr_w
     legend = (*SHAPE_LEGEND, "Ⓐ 转第n页／接第n页（同字母处相连）") if folded else SHAPE_LEGEND
@@ -143,7 +143,8 @@ def info_table(sheet: PowerSheet, width: float, *, qr_placeholder: bool = False,
             f'<TD WIDTH="{value_w:.0f}"{align}><FONT POINT-SIZE="{size:g}">{content}</FONT></TD>'
         )
         if index == 0 and qr_w:
-            code = qr_box(sheet.public_url) if qr_placeholder else qr_table(sheet.public_url)
+            module = module_size(sheet.public_url, qr_w - 8)
+            code = qr_box(sheet.public_url, module=module) if qr_placeholder else qr_table(sheet.public_url, module=module)
             row += (
                 f'<TD ROWSPAN="{len(info_rows) + 1}" WIDTH="{qr_w:.0f}" BGCOLOR="white">'
                 f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0">'

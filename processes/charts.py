@@ -9,6 +9,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
 
 from diagrams import BpmnModel, PowerSheet, RiskPoint, build_flow_poster, build_risk_map, parse_bpmn
 from diagrams.poster import Poster
@@ -22,6 +25,44 @@ KINDS = (POSTER, RISK)
 PAPERS = ("A3", "A4")
 FORMATS = ("pdf", "svg", "png")
 UNIT_TEXT = {"working_day": "个工作日", "calendar_day": "日"}
+PUBLIC_PAGE = "public/powers/{code}/"  # the power's public 办事指南 page on the web site
+
+
+class RelativeQrRefused(ValueError):
+    """The QR code would hold a path a phone cannot open (no absolute PUBLIC_BASE_URL)."""
+
+    code = "public_base_url_required"
+
+
+def public_page_url(code: str, base: str | None = None, *, allow_relative: bool = False) -> str:
+    """The absolute address of a power's public 办事指南 page, for the QR code on its posters.
+
+    Args:
+        code: The power code (``JF-01``).
+        base: The site's public address (``https://xx.gov.cn/``); ``settings.PUBLIC_BASE_URL``
+            when omitted.
+        allow_relative: Accept a missing base and return the path alone (for drafts only).
+
+    Raises:
+        RelativeQrRefused: No absolute ``http(s)://host/`` base and ``allow_relative`` is off.
+    """
+    return absolute_url(PUBLIC_PAGE.format(code=code), base, allow_relative=allow_relative)
+
+
+def absolute_url(path: str, base: str | None = None, *, allow_relative: bool = False) -> str:
+    """`path` (no leading slash) under the site's public address; see :func:`public_page_url`."""
+    base = settings.PUBLIC_BASE_URL if base is None else base
+    parts = urlsplit(base or "")
+    if parts.scheme in ("http", "https") and parts.netloc:
+        return base.rstrip("/") + "/" + path
+    if allow_relative:
+        return "/" + path
+    raise RelativeQrRefused(
+        f"二维码需要完整的公开网址（PUBLIC_BASE_URL，如 https://xx.gov.cn/），当前为 {base!r}"
+        f" / The QR code needs an absolute public address (PUBLIC_BASE_URL), got {base!r}"
+    )
+
+
 THIRTY_DAY_REMEDY = "当事人对处理决定不服的，可以自接到处理决定通知之日起 30 日内向人民法院提起诉讼。"
 
 
@@ -58,7 +99,7 @@ def _limit(value: int | None, unit: str, note: str) -> str:
     return f"{value}{UNIT_TEXT.get(unit, '日')}"
 
 
-def power_sheet(power: Power, definition: ProcessDefinition, *, public_base: str = "") -> PowerSheet:
+def power_sheet(power: Power, definition: ProcessDefinition, *, public_url: str = "") -> PowerSheet:
     township = _setting("township_name", "示范乡")
     bases = [f"《{b.law}》{b.article}".strip() for b in power.legal_bases.order_by("position")
              if b.effective_to is None]  # fmt: skip
@@ -73,7 +114,7 @@ def power_sheet(power: Power, definition: ProcessDefinition, *, public_base: str
         fee=power.fee_basis or "不收费", materials=tuple(power.materials or ()),
         supervision_phone=str(power.supervision_phone_setting.value), complaint_phone=_setting("complaint_phone"),
         issue_date=definition.created_at.date(), version=f"V{definition.version}",
-        public_url=f"{public_base.rstrip('/')}/api/powers/{power.code}/" if public_base else f"/api/powers/{power.code}/",
+        public_url=public_url,
         **extra,
     )  # fmt: skip
 
@@ -96,8 +137,10 @@ def definition_models(definition: ProcessDefinition) -> tuple[BpmnModel, dict[st
     return main, {k: v for k, v in models.items() if v is not main}
 
 
-def power_charts(power: Power, *, public_base: str = "") -> PowerCharts:
-    """The charts of a power on its current process definition."""
+def power_charts(power: Power, *, public_base: str | None = None, allow_relative: bool = False) -> PowerCharts:
+    """The charts of a power on its current process definition, the QR code holding
+    :func:`public_page_url` (``RelativeQrRefused`` without an absolute base, unless allowed)."""
+    public_url = public_page_url(power.code, public_base, allow_relative=allow_relative)
     definition = ProcessDefinition.objects.get(process_id=power.process_id, is_current=True)
     model, called = definition_models(definition)
     drawn = {node.id for node in model.process(definition.process_id).nodes}
@@ -111,7 +154,7 @@ def power_charts(power: Power, *, public_base: str = "") -> PowerCharts:
                                measures=tuple(risk.measures or ()), responsible=positions.get(risk.responsible_id, ""),
                                supervisor=positions.get(risk.supervisor_id, "")))  # fmt: skip
     return PowerCharts(
-        power=power, definition=definition, sheet=power_sheet(power, definition, public_base=public_base), model=model,
+        power=power, definition=definition, sheet=power_sheet(power, definition, public_url=public_url), model=model,
         called_models=called, risks=tuple(risks),
         position_names=positions,
     )  # fmt: skip
@@ -126,7 +169,7 @@ PROCEDURE_REMEDY = {
 OPEN_REMEDY = "对决策和执行有意见的，可以向乡纪委反映或拨打监督电话；村级事项也可以向乡人民政府反映。"
 
 
-def procedure_charts(procedure: Any, *, public_base: str = "") -> PowerCharts:
+def procedure_charts(procedure: Any, *, public_base: str | None = None, allow_relative: bool = False) -> PowerCharts:
     """The charts of a procedure of the institutions (processes/catalog/procedures.yaml): the same
     poster and risk map as a power's, its header from the procedure's catalog entry."""
     definition = ProcessDefinition.objects.get(process_id=procedure.process_id, is_current=True)
@@ -134,7 +177,7 @@ def procedure_charts(procedure: Any, *, public_base: str = "") -> PowerCharts:
     drawn = {node.id for node in model.process(definition.process_id).nodes}
     positions = dict(Position.objects.values_list("code", "name"))
     limit = procedure.promised_limit or {}
-    path = f"/api/procedures/{procedure.code}/"
+    public_url = absolute_url(f"api/procedures/{procedure.code}/", public_base, allow_relative=allow_relative)
     sheet = PowerSheet(
         township=_setting("township_name", "示范乡"), code=procedure.code, name=procedure.name, category="制度程序",
         legal_bases=tuple(b.label for b in procedure.legal_bases), implementing_subject=IMPLEMENTING[procedure.kind],
@@ -142,7 +185,7 @@ def procedure_charts(procedure: Any, *, public_base: str = "") -> PowerCharts:
         legal_limit="无统一时限", promised_limit=_limit(limit.get("value"), limit.get("unit", ""), ""),
         fee="不收费", supervision_phone=_setting("supervision_phone"), complaint_phone=_setting("complaint_phone"),
         issue_date=definition.created_at.date(), version=f"V{definition.version}",
-        public_url=f"{public_base.rstrip('/')}{path}" if public_base else path,
+        public_url=public_url,
         remedy=PROCEDURE_REMEDY.get(procedure.kind, OPEN_REMEDY),
     )  # fmt: skip
     risks = tuple(

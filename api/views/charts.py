@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -47,7 +48,7 @@ class _PosterView(PublicView):
             kind=self.kind,
             fmt=fmt,
             paper=params.validated_data["paper"],
-            public_base=request.build_absolute_uri("/"),
+            public_base=settings.PUBLIC_BASE_URL or request.build_absolute_uri("/"),
             township=params.validated_data.get("township"),
         )
         return _file(content, fmt, f"{power.code}-{self.kind}-{params.validated_data['paper']}.{fmt}")

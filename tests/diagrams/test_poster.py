@@ -20,7 +20,7 @@ from diagrams import (
 )
 from diagrams.measure import printed_texts
 from diagrams.paging import MIN_SCALE
-from diagrams.qr import qr_matrix
+from diagrams.qr import module_size, qr_matrix
 from tests.diagrams.helpers import SVG_NS, cjk_charset, merged_svg, svg_group, svg_ids, svg_text
 
 A3_PT = (841.89, 1190.55)
@@ -135,7 +135,8 @@ def test_qr_code_encodes_the_public_url(risk_svg: bytes, sheet: PowerSheet) -> N
     expected = qr_matrix(sheet.public_url)
     border = next(i for i, row in enumerate(expected) if any(row))
     x0, y0 = min(b[0] for b in boxes), min(b[2] for b in boxes)
-    module = 3.0
+    module = module_size(sheet.public_url, 168)
+    assert module == 4
     rebuilt = [[False] * len(expected) for _ in expected]
     for left, right, top, bottom in boxes:
         for row in range(round((top - y0) / module), round((bottom - y0) / module)):

@@ -23,7 +23,8 @@ def listed(db, capsys):
 
 
 def test_render_flowcharts_writes_a_poster_per_power(listed, tmp_path):
-    call_command("render_flowcharts", "--power", "QT-02", "--paper", "A4", "--out", str(tmp_path))
+    call_command("render_flowcharts", "--power", "QT-02", "--paper", "A4", "--public-base", "https://x.gov.cn/",
+                 "--out", str(tmp_path))
     pdf = (tmp_path / "QT-02-poster-A4.pdf").read_bytes()
     box = re.search(rb"/MediaBox \[\s*([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s*\]", pdf)
     assert tuple(round(float(v)) for v in box.groups()[2:]) == A4_POINTS
@@ -31,7 +32,7 @@ def test_render_flowcharts_writes_a_poster_per_power(listed, tmp_path):
 
 def test_the_risk_map_places_the_catalogs_risk_points(listed):
     power = Power.objects.get(code="JF-01")
-    charts = power_charts(power)
+    charts = power_charts(power, public_base="https://gov.example.cn/")
     svg = "".join(page.decode() for page in charts.build("risk", paper="A3").render_pages("svg"))
     assert "廉政风险防控图" in svg
     for risk in power.risk_points.all():

@@ -7,7 +7,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from processes.charts import FORMATS, KINDS, PAPERS, POSTER, power_charts, procedure_charts
+from processes.charts import (
+    FORMATS, KINDS, PAPERS, POSTER, RelativeQrRefused, power_charts, procedure_charts, public_page_url,
+)  # fmt: skip
 from processes.models import Power
 from processes.procedures import by_code, procedures
 
@@ -23,10 +25,17 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=FORMATS, default="pdf")
         parser.add_argument("--paper", choices=PAPERS, default="A3")
         parser.add_argument("--out", default="out/flowcharts", help="输出目录")
-        parser.add_argument("--public-base", default="", help="二维码指向的公开页面地址前缀")
+        parser.add_argument("--public-base", default=None,
+                            help="二维码指向的公开网站地址（如 https://xx.gov.cn/），默认取 PUBLIC_BASE_URL 设置")
+        parser.add_argument("--allow-relative-qr", action="store_true",
+                            help="没有完整网址时仍然生成（二维码只含相对路径，手机无法打开；仅用于草稿）")
 
     def handle(self, *args, power=None, kind=POSTER, format="pdf", paper="A3", out="out/flowcharts",
-               public_base="", procedures_only=False, **options):  # fmt: skip
+               public_base=None, allow_relative_qr=False, procedures_only=False, **options):  # fmt: skip
+        try:
+            public_page_url("XX-00", public_base, allow_relative=allow_relative_qr)
+        except RelativeQrRefused as exc:
+            raise CommandError(f"{exc}（{exc.code}；草稿可加 --allow-relative-qr）") from exc
         chosen = by_code(power) if power else None
         if procedures_only or chosen is not None:  # the institutions: 三重一大, 四议两公开, 问责, 四谈话
             powers = [chosen] if chosen is not None else list(procedures())
@@ -44,7 +53,7 @@ class Command(BaseCommand):
         label = "风险防控图" if kind != POSTER else "运行流程图"
         for item in tqdm(powers, desc=f"生成{label}", unit="项", file=self.stderr._out, disable=len(powers) < 2):
             make = power_charts if isinstance(item, Power) else procedure_charts
-            charts = make(item, public_base=public_base)
+            charts = make(item, public_base=public_base, allow_relative=allow_relative_qr)
             chart = charts.build(kind, paper=paper)
             if format == "pdf" or chart.pages == 1:  # one PDF holds every sheet
                 (folder / f"{item.code}-{kind}-{paper}.{format}").write_bytes(chart.render(format))
