@@ -20,11 +20,17 @@ def _or_not_found(content: bytes | None) -> bytes:
 
 
 def render_poster(
-    power: Power, *, kind: str, fmt: str, paper: str, public_base: str, township: Organization | None = None
+    power: Power, *, kind: str, fmt: str, paper: str, public_base: str, township: Organization | None = None,
+    page: int | None = None,
 ) -> bytes:
-    """See `engine.charts.render_poster`. Raises NotFound for a power without a risk map."""
-    return _or_not_found(charts.render_poster(power, kind=kind, fmt=fmt, paper=paper, public_base=public_base,
-                                              township=township))  # fmt: skip
+    """See `engine.charts.render_poster`. Raises NotFound for a power without a risk map or a sheet
+    the chart does not have."""
+    try:
+        content = charts.render_poster(power, kind=kind, fmt=fmt, paper=paper, public_base=public_base,
+                                       township=township, page=page)  # fmt: skip
+    except charts.NoSuchSheet as error:
+        raise NotFound(_("该图共 %(pages)d 页，没有第 %(page)d 页") % {"pages": error.pages, "page": error.page}) from error
+    return _or_not_found(content)
 
 
 def render_procedure_poster(procedure: Any, *, kind: str, fmt: str, paper: str, public_base: str) -> bytes:

@@ -26,20 +26,33 @@ CACHE_SECONDS = 24 * 3600
 CONTENT_TYPES = {"svg": "image/svg+xml", "pdf": "application/pdf", "png": "image/png"}
 
 
-def _render(charts: Any, *, sha256: str, kind: str, fmt: str, paper: str) -> bytes | None:
+class NoSuchSheet(Exception):
+    """A sheet number beyond the chart's last sheet."""
+
+    def __init__(self, pages: int, page: int) -> None:
+        super().__init__(f"{pages} sheets, no sheet {page}")
+        self.pages, self.page = pages, page
+
+
+def _render(charts: Any, *, sha256: str, kind: str, fmt: str, paper: str, page: int | None = None) -> bytes | None:
     if kind == "risk" and not charts.risks:
         return None
-    fingerprint = repr((sha256, charts.sheet, charts.risks, kind, fmt, paper))
+    fingerprint = repr((sha256, charts.sheet, charts.risks, kind, fmt, paper, page))
     key = "poster:" + hashlib.sha256(fingerprint.encode("utf-8")).hexdigest()
     cached = cache.get(key)
     if cached is None:
-        cached = charts.build(RISK if kind == "risk" else POSTER, paper=paper).render(fmt)
+        chart = charts.build(RISK if kind == "risk" else POSTER, paper=paper)
+        if page is not None and page > chart.pages:
+            raise NoSuchSheet(chart.pages, page)
+        # a PDF holds every sheet of a chart that continues over several; SVG and PNG are one sheet
+        cached = chart.render(fmt, page=page)
         cache.set(key, cached, CACHE_SECONDS)
     return cached
 
 
 def render_poster(
-    power: Power, *, kind: str, fmt: str, paper: str, public_base: str, township: Organization | None = None
+    power: Power, *, kind: str, fmt: str, paper: str, public_base: str, township: Organization | None = None,
+    page: int | None = None,
 ) -> bytes | None:
     """The flow poster (`kind="flow"`) or risk map (`kind="risk"`) of a power on the current list,
     drawn by `processes.charts` (the same charts as `manage.py render_flowcharts`); None for a risk
@@ -47,13 +60,14 @@ def render_poster(
 
     Raises:
         DefinitionNotFound: the power's process is not loaded.
+        NoSuchSheet: `page` beyond the chart's sheets.
         DiagramError: graphviz failed.
     """
     definition = current_definition(power.process_id)
     charts = power_charts(power, public_base=public_base)
     if township is not None:  # the township's own name, station, limit, fee and phones
         charts = dataclasses.replace(charts, sheet=_township_sheet(charts.sheet, power, township))
-    return _render(charts, sha256=definition.sha256, kind=kind, fmt=fmt, paper=paper)
+    return _render(charts, sha256=definition.sha256, kind=kind, fmt=fmt, paper=paper, page=page)
 
 
 def render_procedure_poster(procedure: Any, *, kind: str, fmt: str, paper: str, public_base: str) -> bytes | None:

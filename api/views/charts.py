@@ -25,6 +25,8 @@ BINARY = OpenApiResponse(OpenApiTypes.BINARY)
 
 class PosterQuery(TownshipQuery):
     paper = serializers.ChoiceField(choices=["A3", "A4"], default="A3", help_text="纸张（竖版）")
+    page = serializers.IntegerField(min_value=1, required=False,
+                                    help_text="第几页（流程较长的图分多页；PDF 不指定时含全部页）")
 
 
 def _file(content: bytes, fmt: str, filename: str) -> HttpResponse:
@@ -50,6 +52,7 @@ class _PosterView(PublicView):
             paper=params.validated_data["paper"],
             public_base=settings.PUBLIC_BASE_URL or request.build_absolute_uri("/"),
             township=params.validated_data.get("township"),
+            page=params.validated_data.get("page"),
         )
         return _file(content, fmt, f"{power.code}-{self.kind}-{params.validated_data['paper']}.{fmt}")
 

@@ -22,10 +22,24 @@ def test_flow_poster_of_a_power_in_each_format(anon, fmt):
 
 
 def test_risk_map_names_the_risk_points(anon):
-    response = anon.get("/api/powers/JF-01/risk-map.svg")
-    assert response.status_code == 200
-    assert "廉政风险防控图" in response.content.decode("utf-8")
-    assert "优亲厚友" in response.content.decode("utf-8")
+    pages = anon.get("/api/powers/JF-01/risk-map.pdf").content.count(b"/MediaBox")
+    text = ""
+    for page in range(1, pages + 1):
+        response = anon.get(f"/api/powers/JF-01/risk-map.svg?page={page}")
+        assert response.status_code == 200
+        text += response.content.decode("utf-8")
+    assert "廉政风险防控图" in text
+    assert "优亲厚友" in text
+
+
+def test_a_long_poster_has_numbered_pages_and_its_qr_code_opens_the_public_page(anon):
+    pdf = anon.get("/api/powers/QZ-01/poster.pdf?paper=A4").content
+    pages = pdf.count(b"/MediaBox")
+    assert pages >= 2
+    last = anon.get(f"/api/powers/QZ-01/poster.svg?paper=A4&page={pages}").content.decode("utf-8")
+    assert f"第 {pages} 页／共 {pages} 页" in last
+    assert 'xlink:href="http://testserver/public/powers/QZ-01/"' in last
+    assert_error(anon.get(f"/api/powers/QZ-01/poster.svg?paper=A4&page={pages + 1}"), 404, "not_found")
 
 
 def test_poster_of_an_unknown_power_is_not_found_as_json(anon):
