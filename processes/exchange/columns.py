@@ -61,6 +61,11 @@ MASTER_COLUMNS = [
     _("状态"),
     _("移出清单时间"),
 ]
+# internal keys (process ids, setting keys): hidden in the workbook and left out of print, but kept
+# in the file so that importing it back reads them
+INTERNAL_COLUMNS = (_("办理流程"), _("公示期限设置项"), _("监督电话设置项"))
+PRINTED_MASTER_COLUMNS = 14  # the published 总表 columns, 序号 to 备注
+
 # 总表 columns the system fills from other data (实施依据, 监督电话, and 公示期限 when it names a setting):
 # on import they may be blank, unchanged, or equal to what the system would write.
 

@@ -6,6 +6,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from django.utils import timezone
+from django.utils.translation import gettext
+
 from processes.exchange import columns as c
 from processes.exchange.formats import (
     format_benchmarks,
@@ -264,8 +267,16 @@ def _responsibilities_sheet(
 
 
 def export_xlsx(path: Path) -> Path:
-    """Write the whole catalog as one workbook with several sheets."""
-    return write_xlsx(c.localize(build_sheets()), Path(path))
+    """Write the whole catalog as one workbook with several sheets, set up to print (see `write_xlsx`)."""
+    township = TownshipSetting.objects.filter(key="township_name").values_list("value", flat=True).first()
+    return write_xlsx(
+        c.localize(build_sheets()),
+        Path(path),
+        heading=str(township or ""),
+        date=timezone.localdate(),
+        internal={gettext(name) for name in c.INTERNAL_COLUMNS},
+        print_columns={gettext(c.MASTER): c.PRINTED_MASTER_COLUMNS},
+    )
 
 
 def export_csv(directory: Path) -> list[Path]:

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import openpyxl
 from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 CSV_ENCODING = "utf-8-sig"  # with a BOM, so Excel opens the file as UTF-8
@@ -79,9 +79,32 @@ def _from_rows(title: str, rows: Sequence[Sequence[object]]) -> Sheet:
     return sheet
 
 
-def write_xlsx(sheets: Sequence[Sheet], path: Path) -> Path:
+def write_xlsx(
+    sheets: Sequence[Sheet],
+    path: Path,
+    *,
+    heading: str = "",
+    date: dt.date | None = None,
+    internal: Collection[str] = (),
+    print_columns: Mapping[str, int] | None = None,
+) -> Path:
+    """Write the sheets as one workbook that also prints: A4 landscape, fit to the page width,
+    the header row repeated on every page, thin borders, the title and date in the page header
+    and page numbers in the footer. Internal key columns are hidden (they stay in the file, so
+    importing it back reads them).
+
+    Args:
+        sheets: The sheets, in order.
+        path: Where to write.
+        heading: Printed before each sheet's title in the page header (e.g. the township).
+        date: The export date printed in the page header.
+        internal: Column headers to hide and leave out of print.
+        print_columns: Sheet title -> how many leading columns to print (the rest stay in the file).
+    """
     workbook = Workbook()
     workbook.remove(workbook.active)
+    line = Side(style="thin", color="607D8B")
+    border = Border(left=line, right=line, top=line, bottom=line)
     for sheet in sheets:
         worksheet = workbook.create_sheet(sheet.title)
         worksheet.append(sheet.columns)
@@ -89,18 +112,46 @@ def write_xlsx(sheets: Sequence[Sheet], path: Path) -> Path:
             worksheet.append([_cell_value(column, row.get(column)) for column in sheet.columns])
         for cell in worksheet[1]:
             cell.font = Font(bold=True)
+            cell.fill = PatternFill("solid", fgColor="E3ECF5")
+            cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+            cell.border = border
         for row in worksheet.iter_rows(min_row=2):
             for cell in row:
+                cell.border = border
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # text starting with "=" stays text, never a formula
                     cell.alignment = Alignment(wrap_text=True, vertical="top")
         for index, column in enumerate(sheet.columns, start=1):
             width = max([len(column)] + [min(len(row.get(column)), 40) for row in sheet.rows])
-            worksheet.column_dimensions[get_column_letter(index)].width = max(6, width * 1.6)
+            dimension = worksheet.column_dimensions[get_column_letter(index)]
+            dimension.width = max(6, width * 1.6)
+            dimension.hidden = column in internal
         worksheet.freeze_panes = "C2"
+        _page_setup(worksheet, sheet, heading, date, (print_columns or {}).get(sheet.title))
     path.parent.mkdir(parents=True, exist_ok=True)
     workbook.save(path)
     return path
+
+
+def _page_setup(worksheet, sheet: Sheet, heading: str, date: dt.date | None, columns: int | None) -> None:
+    worksheet.page_setup.orientation = "landscape"
+    worksheet.page_setup.paperSize = worksheet.PAPERSIZE_A4
+    worksheet.page_setup.fitToWidth = 1
+    worksheet.page_setup.fitToHeight = 0  # as many pages down as needed
+    worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+    worksheet.print_title_rows = "1:1"
+    worksheet.print_options.horizontalCentered = True
+    worksheet.page_margins.left = worksheet.page_margins.right = 0.4
+    worksheet.page_margins.top = worksheet.page_margins.bottom = 0.6
+    last = get_column_letter(max(1, min(columns or len(sheet.columns), len(sheet.columns))))
+    worksheet.print_area = f"A1:{last}{len(sheet.rows) + 1}"
+    title = f"{heading} {sheet.title}".strip().replace("&", "&&")
+    worksheet.oddHeader.center.text = title
+    worksheet.oddHeader.center.size = 14
+    worksheet.oddHeader.center.font = ",Bold"
+    if date is not None:
+        worksheet.oddHeader.right.text = str(_("导出日期：%(date)s") % {"date": date.isoformat()})
+    worksheet.oddFooter.center.text = str(_("第 &P 页／共 &N 页"))
 
 
 def _cell_value(column: str, text: str) -> str | int:
