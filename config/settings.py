@@ -137,11 +137,10 @@ UPLOAD_CONTENT_TYPES = {
     ".pdf": "application/pdf", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".png": "image/png",
 }  # fmt: skip
 
-# Web pages: session login; the absolute address of the public site (poster QR codes point here)
+# Web pages: session login (the public site's address is PUBLIC_BASE_URL, above)
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:inbox"
 LOGOUT_REDIRECT_URL = "web:home"
-PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

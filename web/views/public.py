@@ -23,9 +23,14 @@ from web.views.base import now
 PAPER = "A3"
 
 
-def guide_url(code: str) -> str:
+def public_base(request: HttpRequest) -> str:
+    """The public site's address: PUBLIC_BASE_URL, else the address this request came to."""
+    return settings.PUBLIC_BASE_URL or request.build_absolute_uri("/")
+
+
+def guide_url(request: HttpRequest, code: str) -> str:
     """The absolute address of a power's 办事指南 page (what a poster's QR code points to)."""
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("web:power-guide", kwargs={"code": code})
+    return public_base(request).rstrip("/") + reverse("web:power-guide", kwargs={"code": code})
 
 
 def townships() -> list[Organization]:
@@ -76,7 +81,7 @@ def power_guide(request: HttpRequest, code: str) -> HttpResponse:
         "bases": power.legal_bases.filter(effective_to__isnull=True).order_by("position"),
         "risks": power.risk_points.select_related("responsible", "supervisor").order_by("position"),
         "phones": {"supervision": runs["supervision_phone"], "complaint": runs["complaint_phone"]},
-        "address": address, "guide_url": guide_url(power.code), **_public_context(request),
+        "address": address, "guide_url": guide_url(request, power.code), **_public_context(request),
     }  # fmt: skip
     return render(request, "web/public/guide.html", context)
 
@@ -86,7 +91,7 @@ def power_chart(request: HttpRequest, code: str, kind: str, fmt: str) -> HttpRes
         raise Http404
     power = _power(code)
     content = charts.render_poster(power, kind="risk" if kind == "risk" else "flow", fmt=fmt, paper=PAPER,
-                                   public_base=settings.PUBLIC_BASE_URL, township=chosen_township(request))  # fmt: skip
+                                   public_base=public_base(request), township=chosen_township(request))  # fmt: skip
     if content is None:
         raise Http404
     response = HttpResponse(content, content_type=charts.CONTENT_TYPES[fmt])
