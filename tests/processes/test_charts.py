@@ -41,7 +41,8 @@ def test_the_risk_map_places_the_catalogs_risk_points(listed):
 
 def test_an_unknown_power_is_refused(listed, tmp_path):
     with pytest.raises(CommandError, match="XX-01"):
-        call_command("render_flowcharts", "--power", "XX-01", "--out", str(tmp_path))
+        call_command("render_flowcharts", "--power", "XX-01", "--out", str(tmp_path), "--public-base",
+                     "https://xiang.example.gov.cn/")
 
 
 def test_render_bpmn_refuses_hostile_xml(tmp_path):
