@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.views import documents, home, inspect, public, tasks, work
+from web.views import documents, home, inspect, public, public_side, tasks, work
 
 app_name = "web"
 
@@ -40,4 +40,10 @@ urlpatterns = [
     path("public/notices/<uuid:case_id>/", public.notice, name="notice"),
     path("public/complaint/", public.complaint, name="complaint"),
     path("public/receipts/", public.receipt, name="receipt"),
+    path("public/receipts/rate/", public_side.rate_reply, name="rate-reply"),
+    path("public/rate/", public_side.rate, name="rate"),
+    path("public/ratings/", public_side.rating_figures, name="ratings"),
+    path("public/standing/", public_side.standing, name="standing"),
+    path("public/open-affairs/", public_side.open_affairs, name="open-affairs"),
+    path("public/petitions/", public_side.petition, name="petition"),
 ]

@@ -64,6 +64,15 @@ def document(request: HttpRequest, case_id: UUID, kind: str) -> HttpResponse:
     data, register = context["data"], context["register"]
     context["issued_on"] = (data.get("decided_at") or data.get("notice_date") or data.get("refusal_served_at")
                             or register.get("received_at") or "")  # fmt: skip
+    if kind in ("receipt", "decision"):  # 好差评: the one-time code and its QR code on the paper
+        from django.utils.safestring import mark_safe
+
+        from engine import ratings
+        from web.views.public_side import qr_svg, rating_url
+
+        code = ratings.code_for(case)
+        if code:
+            context.update(rating_code=code, rating_url=rating_url(code), rating_qr=mark_safe(qr_svg(rating_url(code))))
     return render(request, "web/document.html", context)
 
 
