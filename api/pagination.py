@@ -15,7 +15,7 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
     default_limit = 50
     max_limit = 500
     max_offset = 1_000_000_000
-    count_ahead = 1000
+    count_ahead = 200
 
     def get_offset(self, request) -> int:
         return min(super().get_offset(request), self.max_offset)
@@ -37,7 +37,7 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
         result = super().get_paginated_response_schema(schema)
         result["properties"]["count_capped"] = {
             "type": "boolean",
-            "description": "true: there are at least `count` rows (the count stops 1000 rows past the page)",
+            "description": "true: there are at least `count` rows (the count stops 200 rows past the page)",
         }
         result["required"] = [*result.get("required", []), "count_capped"]
         return result
