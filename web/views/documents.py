@@ -72,7 +72,8 @@ def document(request: HttpRequest, case_id: UUID, kind: str) -> HttpResponse:
 
         code = ratings.code_for(case)
         if code:
-            context.update(rating_code=code, rating_url=rating_url(code), rating_qr=mark_safe(qr_svg(rating_url(code))))
+            url = rating_url(request, code)
+            context.update(rating_code=code, rating_url=url, rating_qr=mark_safe(qr_svg(url)))
     return render(request, "web/document.html", context)
 
 

@@ -6,11 +6,11 @@ the engine's services; a refusal is shown with its message next to the form."""
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from diagrams.qr import qr_matrix
@@ -19,14 +19,14 @@ from engine import exceptions as engine_errors
 from engine.public_models import Publication, ServiceRating
 from engine.standing_lists import RULES
 from web.views.base import now
-from web.views.public import _public_context, chosen_township
+from web.views.public import _public_context, chosen_township, public_base
 
 REASONS = [(r, r) for r in ("多次跑腿", "办理超时", "态度生硬", "材料要求不清楚", "推诿扯皮", "乱收费")]
 
 
-def rating_url(code: str) -> str:
+def rating_url(request: HttpRequest, code: str) -> str:
     """The address printed (and drawn as a QR code) on the receipt and the decision."""
-    return settings.PUBLIC_BASE_URL.rstrip("/") + reverse("web:rate") + f"?code={code}"
+    return public_base(request).rstrip("/") + reverse("web:rate") + f"?code={code}"
 
 
 def qr_svg(data: str, *, module: int = 3) -> str:
@@ -36,7 +36,7 @@ def qr_svg(data: str, *, module: int = 3) -> str:
     cells = "".join(f"M{x * module},{y * module}h{module}v{module}h-{module}z"
                     for y, row in enumerate(matrix) for x, dark in enumerate(row) if dark)  # fmt: skip
     return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" viewBox="0 0 {size} {size}" '
-            f'role="img" aria-label="{data}"><rect width="100%" height="100%" fill="#fff"/>'
+            f'role="img" aria-label="{escape(data)}"><rect width="100%" height="100%" fill="#fff"/>'
             f'<path d="{cells}" fill="#000"/></svg>')  # fmt: skip
 
 
