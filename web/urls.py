@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.views import documents, home, inspect, public, public_side, tasks, work
+from web.views import documents, home, inspect, institutions, public, public_side, tasks, work
 
 app_name = "web"
 
@@ -32,6 +32,9 @@ urlpatterns = [
     path("inspect/cases/<uuid:case_id>/chart.svg", inspect.step_chart, name="step-chart"),
     path("inspect/accountability/", inspect.accountability, name="accountability"),
     path("inspect/complaints/", inspect.complaints, name="complaints"),
+    path("inspect/outcomes/", institutions.outcomes, name="outcomes"),
+    path("inspect/talks/", institutions.talk_records, name="talks"),
+    path("work/mine/", institutions.mine, name="mine"),
     # the public, without login
     path("public/", public.power_list, name="powers"),
     path("public/powers/<str:code>/", public.power_guide, name="power-guide"),

@@ -1,0 +1,52 @@
+"""Pages of the institutions: accountability outcomes and talk records for the inspector and the
+leaders; each person's own records, with the statement waiting for him as a task he opens."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def institutions(demo):
+    call_command("seed_institutions", allow_production=True, stdout=io.StringIO())
+
+
+def text(response) -> str:
+    return response.content.decode("utf-8")
+
+
+def test_talks_and_outcomes_for_the_inspector_and_the_leaders_only(login, institutions):
+    talks = login("discipline_inspector").get("/inspect/talks/")
+    assert talks.status_code == 200 and "民政资金发放廉政提醒" in text(talks) and "日常教育谈话" in text(talks)
+    assert login("chief").get("/inspect/outcomes/").status_code == 200
+    for page in ("/inspect/talks/", "/inspect/outcomes/"):
+        assert login("handler").get(page).status_code == 403
+
+
+def test_the_person_concerned_sees_his_own_records_and_the_statement_waiting_for_him(login, institutions, demo):
+    mine = text(login("handler").get("/work/mine/"))
+    assert "待我陈述和申辩" in mine and "陈述和申辩</a>" in mine and "民政资金发放廉政提醒" in mine
+    other = text(login("window_clerk").get("/work/mine/"))
+    assert "没有待陈述的问责案件" in other and "民政资金发放廉政提醒" not in other
+    link = mine.split('href="/work/cases/', 1)[1].split('"', 1)[0]
+    assert login("handler").get("/work/cases/" + link).status_code == 200  # the statement form opens for him
+
+
+def test_a_statement_through_the_page_lets_the_finding_follow(login, institutions):
+    from engine.institutions import wenze
+    from engine.models import Case
+
+    client = login("handler")
+    mine = text(client.get("/work/mine/"))
+    path = "/work/cases/" + mine.split('href="/work/cases/', 1)[1].split('"', 1)[0]
+    form = client.get(path)
+    assert form.status_code == 200
+    posted = client.post(path, {"statement": "当时同事请假，已补做复核"})
+    assert posted.status_code in (200, 302)
+    case = Case.objects.get(power_code="WZ-01")
+    assert wenze.unheard(case) == []
