@@ -104,3 +104,36 @@ def test_a_petition_is_accepted_routed_to_mediation_and_followed_by_number(demo,
     inspector = demo.client("discipline_inspector").get("/api/petitions/").json()
     assert [p["petitioner_name"] for p in inspector if p["id"] == petition["id"]] == ["赵六"]
     assert_error(anon.get("/api/public/petitions/XF-NOPE/"), 404, "petition_not_found")
+
+
+def test_the_staff_of_the_other_township_get_not_found_and_change_nothing(demo, anon):
+    from django.utils import timezone
+
+    from engine import petitions, publications
+    from engine.models import Organization
+
+    township = Organization.objects.get(code="township")
+    case = demo.cases["completed"]
+    ratings.rate_service(code=ratings.code_for(case), level=1, reasons=["推诿"], now=timezone.now())
+    followup = RatingFollowUp.objects.get()
+    item = publications.register_publication(actor=demo.users["recorder"], township=township, category="party",
+                                             title="发展党员公示", content="拟发展对象：王某", period="2026年12月",
+                                             now=timezone.now())  # fmt: skip
+    petition = petitions.register_petition(actor=demo.users["recorder"], township=township, channel="letter",
+                                           subject="修路", content="请求修路", now=timezone.now())  # fmt: skip
+    attempts = [
+        ("b_station_head", f"/api/ratings/followups/{followup.pk}/close/", {"founded": False, "reply": "不属实"},
+         "followup_not_found"),
+        ("b_chief", f"/api/publications/{item.pk}/approve/", None, "publication_not_found"),
+        ("b_chief", f"/api/petitions/{petition.pk}/decide/", {"accept": True, "note": "受理"}, "petition_not_found"),
+        ("b_window_clerk", f"/api/cases/{case.pk}/rating-code/", None, "case_not_found"),
+    ]  # fmt: skip
+    before = counts()
+    for user, path, body, code in attempts:
+        client = demo.client(user)
+        response = client.post(path, body or {}, format="json") if "rating-code" not in path else client.get(path)
+        assert_error(response, 404, code)
+    assert counts() == before
+    assert demo.client("b_station_head").get("/api/ratings/followups/").json() == []
+    assert all(p["id"] != petition.pk for p in demo.client("b_chief").get("/api/petitions/").json())
+    assert all(p["id"] != item.pk for p in demo.client("b_chief").get("/api/publications/").json())
