@@ -34,6 +34,8 @@ urlpatterns = [
     path("inspect/complaints/", inspect.complaints, name="complaints"),
     path("inspect/outcomes/", institutions.outcomes, name="outcomes"),
     path("inspect/talks/", institutions.talk_records, name="talks"),
+    path("inspect/talks/new/", institutions.start_talk, name="start-talk"),
+    path("inspect/outcomes/new/", institutions.start_accountability, name="start-accountability"),
     path("work/mine/", institutions.mine, name="mine"),
     # the public, without login
     path("public/", public.power_list, name="powers"),

@@ -50,3 +50,24 @@ def test_a_statement_through_the_page_lets_the_finding_follow(login, institution
     assert posted.status_code in (200, 302)
     case = Case.objects.get(power_code="WZ-01")
     assert wenze.unheard(case) == []
+
+
+def test_the_inspector_arranges_a_talk_and_starts_accountability_from_the_pages(login, demo):
+    from engine.models import AccountabilityRecord, Case
+
+    inspector = login("discipline_inspector")
+    page = text(inspector.get("/inspect/talks/"))
+    assert 'data-test="start-talk"' in page
+    made = inspector.post("/inspect/talks/new/", {"talk_kind": "inquiry", "persons": "handler"})
+    case = Case.objects.filter(power_code="TH-01").latest("started_at")
+    assert made.status_code == 302 and made["Location"] == f"/work/cases/{case.pk}/"
+    assert [i.bpmn_id for i in case.work_items.all()] == ["record_talk"]
+    record = AccountabilityRecord.objects.filter(township__code="township").first()
+    listed = text(inspector.get("/inspect/accountability/"))
+    assert "未结案" in listed
+    started = inspector.post("/inspect/outcomes/new/", {"source": "accountability_record", "reference": str(record.pk),
+                                                        "persons": "handler", "matter": "久拖不办"})  # fmt: skip
+    assert started.status_code == 302 and Case.objects.filter(power_code="WZ-01").exists()
+    refused = login("chief").post("/inspect/talks/new/", {"talk_kind": "inquiry", "persons": "handler"})
+    assert refused.status_code == 403  # only the inspector arranges talks
+    assert 'data-test="start-talk"' not in text(login("chief").get("/inspect/talks/"))

@@ -118,7 +118,7 @@ def step_chart(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def accountability(request: HttpRequest) -> HttpResponse:
     records = (
         AccountabilityRecord.objects.filter(case__in=access.visible_cases(request.user).values("pk"))
-        .select_related("case").order_by("-created_at", "-id")
+        .select_related("case").prefetch_related("outcomes__person").order_by("-created_at", "-id")
     )  # fmt: skip
     page = Paginator(records, 50).get_page(request.GET.get("page"))
     return render(request, "web/inspect/accountability.html", {"page": page})
