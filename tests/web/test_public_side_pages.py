@@ -94,3 +94,20 @@ def test_the_printed_receipt_carries_the_rating_code_and_its_qr_code(login, demo
     code = ratings.code_for(case)
     assert code and f"评价码：<strong>{code}</strong>" in page
     assert f"/public/rate/?code={code}" in page and "<svg" in page
+
+
+def test_the_station_head_closes_a_followup_from_his_page(login, demo):
+    case = demo.cases["completed"]
+    code = ratings.code_for(case)
+    ratings.rate_service(code=code, level=1, reasons=["推诿扯皮"], now=timezone.now())
+    followup = ServiceRating.objects.get(case=case).followup
+    head = login("station_head")
+    page = text(head.get("/work/followups/"))
+    assert case.reference in page and "推诿扯皮" in page and 'href="/work/followups/"' in page
+    assert login("window_clerk").get("/work/followups/").status_code == 403
+    refused = head.post("/work/followups/", {"followup": followup.pk, "founded": "true", "reply": "已整改"}, follow=True)
+    assert "“整改情况”不能为空" in text(refused)
+    done = head.post("/work/followups/", {"followup": followup.pk, "founded": "true", "rectification": "窗口人员批评教育",
+                                          "reply": "已整改，感谢监督"}, follow=True)  # fmt: skip
+    assert "差评整改已办结" in text(done)
+    assert "已整改，感谢监督" in text(login().get(f"/public/rate/?code={code}"))
