@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from engine import workdays
 
@@ -97,8 +97,44 @@ def filter_by_light(
     lights = Lights()  # the holiday table once, however many paused rows
     running = queryset.filter(**{f"{paused_field}__isnull": True}).filter(
         light_condition(wanted, now=now, legal_field=legal_field, lights=lights))
-    paused = _paused_lights(queryset, now=now, legal_field=legal_field, paused_field=paused_field, lights=lights)
-    return running | queryset.filter(pk__in=[pk for pk, lit in paused if lit == wanted])
+    return running | _paused_with_light(queryset, wanted, now=now, legal_field=legal_field, paused_field=paused_field,
+                                        lights=lights)  # fmt: skip
+
+
+# a paused row whose promised time is further than this from now is green whatever the holidays
+_SURELY_GREEN_AFTER = timedelta(days=60)
+
+
+def _paused_with_light(
+    queryset: QuerySet, wanted: str, *, now: datetime, legal_field: str | None, paused_field: str, lights: Lights
+) -> QuerySet:  # fmt: skip
+    """The paused rows with light `wanted`: a paused row's light is the one at min(now, paused
+    since). Black and red are decided in SQL; yellow and green too, except for the rows due within
+    the next 60 days, whose working days are counted here."""
+    since = F(paused_field)
+    paused = queryset.filter(**{f"{paused_field}__isnull": False})
+    if legal_field:
+        black = Q(**{f"{legal_field}__lt": now}) & Q(**{f"{legal_field}__lt": since})
+        not_black = Q(**{f"{legal_field}__isnull": True}) | Q(**{f"{legal_field}__gte": now}) | Q(
+            **{f"{legal_field}__gte": since})
+    else:
+        black, not_black = Q(pk__in=[]), Q()
+    if wanted == BLACK:
+        return paused.filter(black)
+    paused = paused.filter(not_black)
+    if wanted == RED:
+        return paused.filter(due_at__lt=now).filter(due_at__lt=since)
+    surely_green = Q(due_at__isnull=True) | Q(due_at__gt=now + _SURELY_GREEN_AFTER)
+    band = paused.filter(Q(due_at__gte=now) | Q(due_at__gte=since), due_at__lte=now + _SURELY_GREEN_AFTER)
+    fields = ["pk", "due_at", legal_field or "due_at", paused_field]
+    matching = [pk for pk, due, legal, paused_at in band.values_list(*fields)
+                if light(due_at=due, legal_due_at=legal if legal_field else None, now=now, paused_since=paused_at,
+                         lights=lights) == wanted]  # fmt: skip
+    if wanted == YELLOW:
+        return queryset.filter(pk__in=matching)
+    if wanted == GREEN:
+        return paused.filter(surely_green) | queryset.filter(pk__in=matching)
+    raise ValueError(wanted)
 
 
 def count_by_light(

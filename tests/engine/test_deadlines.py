@@ -3,7 +3,7 @@ table), the paused clock, status lights and escalation."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -131,3 +131,34 @@ def test_run_timers_fires_a_due_notice_period(driver):
     assert case.audit_events.filter(kind=AuditEvent.Kind.TIMER_FIRED).count() == 1
 
 
+
+
+def test_paused_cases_are_filtered_by_the_light_they_stopped_at(timed_case):
+    """The SQL for paused rows picks exactly those whose light, computed row by row, is the one asked."""
+    import random
+    import uuid
+
+    source = timed_case.case
+    rng = random.Random(7)
+    base = at("2026-09-29T10:00")
+    rows = []
+    for _ in range(120):
+        copy = Case(**{f.attname: getattr(source, f.attname) for f in Case._meta.concrete_fields})
+        copy.id, copy.reference = uuid.uuid4(), f"P-{uuid.uuid4().hex[:10]}"
+        copy.paused_since = base + timedelta(hours=rng.randrange(-24 * 60, 24 * 60))
+        copy.due_at = rng.choice([None, base + timedelta(hours=rng.randrange(-24 * 90, 24 * 90))])
+        copy.legal_due_at = rng.choice([None, base + timedelta(hours=rng.randrange(-24 * 90, 24 * 120))])
+        rows.append(copy)
+    Case.objects.bulk_create(rows)
+    seen = set()
+    for now in (base, base + timedelta(days=20), base - timedelta(days=30)):
+        paused = Case.objects.filter(paused_since__isnull=False)
+        expected = {lit: set() for lit in selectors.LIGHTS}
+        for case in paused:
+            expected[selectors.light(due_at=case.due_at, legal_due_at=case.legal_due_at, now=now,
+                                     paused_since=case.paused_since)].add(case.pk)  # fmt: skip
+        for lit in selectors.LIGHTS:
+            found = set(selectors.filter_by_light(paused, lit, now=now).values_list("pk", flat=True))
+            assert found == expected[lit], lit
+            seen.update({lit} if found else set())
+    assert seen == set(selectors.LIGHTS)  # every light occurs
