@@ -38,6 +38,8 @@ urlpatterns = [
     path("inspect/talks/new/", institutions.start_talk, name="start-talk"),
     path("inspect/outcomes/new/", institutions.start_accountability, name="start-accountability"),
     path("work/mine/", institutions.mine, name="mine"),
+    path("work/procedures/", institutions.procedure_list, name="procedures"),
+    path("work/procedures/<str:code>/", institutions.start_procedure_page, name="start-procedure"),
     # the public, without login
     path("public/", public.power_list, name="powers"),
     path("public/powers/<str:code>/", public.power_guide, name="power-guide"),

@@ -71,3 +71,18 @@ def test_the_inspector_arranges_a_talk_and_starts_accountability_from_the_pages(
     refused = login("chief").post("/inspect/talks/new/", {"talk_kind": "inquiry", "persons": "handler"})
     assert refused.status_code == 403  # only the inspector arranges talks
     assert 'data-test="start-talk"' not in text(login("chief").get("/inspect/talks/"))
+
+
+def test_the_office_starts_a_three_important_matter_and_the_threshold_applies(login, demo):
+    from engine.models import Case
+
+    recorder = login("recorder")
+    page = text(recorder.get("/work/procedures/"))
+    assert 'data-test="start-SZ-04"' in page and 'data-test="start-SY-01"' not in page
+    small = recorder.post("/work/procedures/SZ-04/", {"topic": "小额采购", "fund_amount": "2000"}, follow=True)
+    assert "低于本乡“三重一大”大额资金标准" in text(small) and not Case.objects.filter(power_code="SZ-04").exists()
+    made = recorder.post("/work/procedures/SZ-04/", {"topic": "防汛物资", "fund_amount": "50000"})
+    case = Case.objects.get(power_code="SZ-04")
+    assert made.status_code == 302 and made["Location"] == f"/work/cases/{case.pk}/"
+    assert 'data-test="start-SY-01"' in text(login("village_committee").get("/work/procedures/"))
+    assert "您的岗位不发起制度程序" in text(login("window_clerk").get("/work/procedures/"))

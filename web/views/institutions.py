@@ -14,6 +14,7 @@ from engine import access
 from engine import exceptions as engine_errors
 from engine.institutions import oversight, talks
 from engine.institutions.services import start_procedure
+from processes.procedures import by_code, procedures
 from web.views.base import now, staff_page
 
 TALK_KINDS = {"daily_education": _("日常教育谈话"), "inquiry": _("函询约谈"), "pre_appointment": _("任前廉政谈话"),
@@ -87,3 +88,34 @@ def start_accountability(request: HttpRequest) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     own = oversight.own_records(request.user, _townships(request))
     return render(request, "web/mine.html", {**own, "talks": _talks(own["talks"])})
+
+
+@staff_page()
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    """制度程序: the procedures this user may start (三重一大 for the office and the deputies,
+    四议两公开 for the village committee), each with the few fields its start needs."""
+    held = access.positions_held(request.user)
+    rows = [p for p in procedures() if set(p.starters) & held and p.kind in ("sanzhong", "siyi")]
+    return render(request, "web/procedures.html", {"rows": rows, "all": procedures()})
+
+
+@require_POST
+@staff_page()
+def start_procedure_page(request: HttpRequest, code: str) -> HttpResponse:
+    procedure = by_code(code)
+    if procedure is None or procedure.kind not in ("sanzhong", "siyi"):
+        messages.error(request, _("清单之外无权力"))
+        return redirect("web:procedures")
+    post = request.POST
+    data: dict = {"matter": post.get("matter", "").strip()} if post.get("matter", "").strip() else {}
+    if procedure.kind == "sanzhong":
+        data["topic"] = post.get("topic", "").strip()
+        if procedure.sanzhong_kind == "fund":
+            try:
+                data["fund_amount"] = float(post.get("fund_amount", ""))
+            except ValueError:
+                messages.error(request, _("请填写资金金额"))
+                return redirect("web:procedures")
+    else:
+        data["village"] = post.get("village", "").strip()
+    return _start(request, code, data, "web:procedures")
