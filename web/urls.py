@@ -17,6 +17,7 @@ urlpatterns = [
     path("work/", work.inbox, name="inbox"),
     path("work/start/", work.start_list, name="start-list"),
     path("work/followups/", public_staff.followups, name="followups"),
+    path("work/complaints/new/", public_staff.register_complaint, name="register-complaint"),
     path("work/start/<str:code>/", work.start_case, name="start-case"),
     path(case, work.case_page, name="case"),
     path(case + "chart.svg", work.case_chart, name="case-chart"),

@@ -111,3 +111,16 @@ def test_the_station_head_closes_a_followup_from_his_page(login, demo):
                                           "reply": "已整改，感谢监督"}, follow=True)  # fmt: skip
     assert "差评整改已办结" in text(done)
     assert "已整改，感谢监督" in text(login().get(f"/public/rate/?code={code}"))
+
+
+def test_the_window_registers_a_phone_complaint_that_the_complainant_follows_by_number(login, demo):
+    from engine.models import Complaint
+
+    clerk = login("window_clerk")
+    assert "举报箱" in text(clerk.get("/work/complaints/new/"))
+    page = text(clerk.post("/work/complaints/new/", {"channel": "phone", "kind": "complaint", "subject": "民政所",
+                                                     "content": "电话无人接听", "name": "李大爷"}))  # fmt: skip
+    complaint = Complaint.objects.get(channel="phone", subject="民政所")
+    assert complaint.number in page and complaint.registered_by == demo.users["window_clerk"]
+    assert "答复期限" in text(login().get(f"/public/receipts/?number={complaint.number}"))
+    assert login().get("/work/complaints/new/").status_code == 302  # staff only
