@@ -128,7 +128,7 @@ def _earlier_rounds(case: Case, now: datetime) -> list[dict[str, Any]]:
 def _notice(sub: Submission) -> dict[str, Any]:
     """A new round: the start is the server time, the end a full period from the township's setting."""
     key = notice_setting_key(sub.case)
-    days, unit = township_rules.period(key)
+    days, unit = township_rules.period(key, sub.case.township_id)
     end = period_end(sub.now, days, unit)
     start_text, end_text = sub.now.isoformat(timespec="seconds"), end.isoformat(timespec="seconds")
     history = _earlier_rounds(sub.case, sub.now)

@@ -117,7 +117,7 @@ def attendance(*, organization_id: int, data: Mapping[str, Any], now: datetime) 
             _("未知的事项类型“%(matter)s”") % {"matter": matter}]})
     return {
         "expected_members": expected, "host": host, "presider_designated_by": designated_by,
-        "major_matter": matter != "ordinary", **township_rules.meeting_fractions(matter),
+        "major_matter": matter != "ordinary", **township_rules.meeting_fractions(matter, township_of(organization_id)),
     }  # fmt: skip
 
 

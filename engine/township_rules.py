@@ -32,20 +32,26 @@ def _packaged() -> dict[str, Any]:
     return {key: entry.get("value") for key, entry in (data.get("settings") or {}).items()}
 
 
-def setting_value(key: str) -> Any:
-    """The township's value of a setting: the database row, else the packaged default (or None)."""
+def setting_value(key: str, township_id: int | None = None) -> Any:
+    """A setting as the township has it: its own value, else the county list's row, else the
+    packaged default (or None)."""
+    from engine.models import TownshipSettingValue
     from processes.models import TownshipSetting
 
+    if township_id is not None:
+        own = TownshipSettingValue.objects.filter(township_id=township_id, setting_id=key).values_list("value", flat=True)
+        if own.exists():
+            return own.first()
     row = TownshipSetting.objects.filter(key=key).values_list("value", flat=True).first()
     return row if row is not None else _packaged().get(key)
 
 
-def fraction(key: str) -> dict[str, Any]:
+def fraction(key: str, township_id: int | None = None) -> dict[str, Any]:
     """A fraction setting {numerator, denominator, comparison} (base is the expected members).
 
     Raises: RuleNotConfigured.
     """
-    value = setting_value(key)
+    value = setting_value(key, township_id)
     try:
         numerator, denominator = int(value["numerator"]), int(value["denominator"])
         comparison = value.get("comparison", "gt")
@@ -56,20 +62,21 @@ def fraction(key: str) -> dict[str, Any]:
     return {"numerator": numerator, "denominator": denominator, "comparison": comparison}
 
 
-def meeting_fractions(matter_type: str) -> dict[str, Any]:
+def meeting_fractions(matter_type: str, township_id: int | None = None) -> dict[str, Any]:
+    """The quorum and pass fractions of a meeting on a matter of `matter_type`, as the township set them."""
     quorum_key, pass_key = MEETING_SETTINGS[matter_type]
-    quorum = fraction(quorum_key)
-    return {"quorum_fraction": quorum, "quorum_fraction_major": quorum, "pass_fraction": fraction(pass_key)}
+    quorum = fraction(quorum_key, township_id)
+    return {"quorum_fraction": quorum, "quorum_fraction_major": quorum, "pass_fraction": fraction(pass_key, township_id)}
 
 
-def period(key: str) -> tuple[int, str]:
+def period(key: str, township_id: int | None = None) -> tuple[int, str]:
     """A period setting {value, unit}: (days, unit).
 
     Raises: RuleNotConfigured.
     """
     from engine import workdays
 
-    value = setting_value(key)
+    value = setting_value(key, township_id)
     if not isinstance(value, Mapping):
         raise rule_errors.RuleNotConfigured(key=key)
     days, unit = value.get("value"), value.get("unit", workdays.CALENDAR_DAY)

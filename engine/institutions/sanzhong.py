@@ -28,9 +28,7 @@ FUND_CODE = "SZ-04"
 
 def _setting(key: str, township_id: int | None) -> Any:
     """The township's own value of a setting, else the county template's, else the packaged default."""
-    from engine import townships
-
-    return townships.setting_value(key, township_id, default=township_rules.setting_value(key))
+    return township_rules.setting_value(key, township_id)
 
 
 def threshold(township_id: int | None = None) -> float:

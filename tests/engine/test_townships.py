@@ -250,3 +250,20 @@ def test_a_township_edits_its_own_values_in_the_admin_but_never_another_township
     # the change is in the administration log with its reason; the refused one is not
     assert AdminEvent.objects.count() == logged + 1
     assert AdminEvent.objects.last().reason == "监督电话变更"
+
+
+def test_each_township_meets_and_posts_by_its_own_settings(two):
+    """A township's own quorum fraction and notice period apply to its meetings and notices; the
+    other township keeps the county list's values."""
+    from engine import township_rules
+
+    TownshipSettingValue.objects.create(township=two["b"], setting_id="meeting.quorum_hold",
+                                        value={"numerator": 4, "denominator": 5, "comparison": "gte"})  # fmt: skip
+    TownshipSettingValue.objects.create(township=two["b"], setting_id="notice_days.jf_01",
+                                        value={"value": 10, "unit": "working_day"})  # fmt: skip
+    own = township_rules.meeting_fractions("ordinary", two["b"].pk)["quorum_fraction"]
+    template = township_rules.meeting_fractions("ordinary", two["a"].pk)["quorum_fraction"]
+    assert own == {"numerator": 4, "denominator": 5, "comparison": "gte"}
+    assert template == township_rules.meeting_fractions("ordinary")["quorum_fraction"] != own
+    assert township_rules.period("notice_days.jf_01", two["b"].pk) == (10, "working_day")
+    assert township_rules.period("notice_days.jf_01", two["a"].pk) == township_rules.period("notice_days.jf_01")

@@ -118,7 +118,7 @@ def quorum(case: Case, data: dict[str, Any]) -> dict[str, Any]:
     present = [m for m in data.get("attendees") or [] if m in expected and m not in recused]
     matter = data.get("matter_type") if data.get("matter_type") in township_rules.MATTER_TYPES else "ordinary"
     try:
-        rule = township_rules.meeting_fractions(matter)["quorum_fraction"]
+        rule = township_rules.meeting_fractions(matter, case.township_id)["quorum_fraction"]
     except engine_errors.EngineError:
         return {"expected": len(expected), "present": len(present), "recused": len(recused), "met": False, "rule": ""}
     met = bool(expected) and rules._meets(len(present), len(expected), rule)
