@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from web.views import documents, home, inspect, institutions, public, public_side, public_staff, tasks, work
+from web.views import documents, home, inspect, institutions, petitions, public, public_side, public_staff, tasks, work
 
 app_name = "web"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("work/start/", work.start_list, name="start-list"),
     path("work/followups/", public_staff.followups, name="followups"),
     path("work/complaints/new/", public_staff.register_complaint, name="register-complaint"),
+    path("work/petitions/", petitions.petition_list, name="petitions"),
     path("work/start/<str:code>/", work.start_case, name="start-case"),
     path(case, work.case_page, name="case"),
     path(case + "chart.svg", work.case_chart, name="case-chart"),

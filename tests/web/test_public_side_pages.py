@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from engine import complaint_channels, petitions, public, publications, ratings
 from engine.models import Organization
-from engine.public_models import ServiceRating, StandingListEntry
+from engine.public_models import Petition, ServiceRating, StandingListEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +124,24 @@ def test_the_window_registers_a_phone_complaint_that_the_complainant_follows_by_
     assert complaint.number in page and complaint.registered_by == demo.users["window_clerk"]
     assert "答复期限" in text(login().get(f"/public/receipts/?number={complaint.number}"))
     assert login().get("/work/complaints/new/").status_code == 302  # staff only
+
+
+def test_a_petition_is_registered_accepted_and_routed_to_mediation_from_the_workbench(login, demo):
+    recorder, deputy, clerk = login("recorder"), login("deputy"), login("window_clerk")
+    page = text(recorder.post("/work/petitions/", {"action": "register", "channel": "visit", "subject": "邻里通行纠纷",
+                                                   "content": "请求调解", "name": "赵六"}, follow=True))  # fmt: skip
+    petition = Petition.objects.get(subject="邻里通行纠纷")
+    assert petition.number in page and "赵六" not in page  # only the inspector sees the petitioner
+    refused = text(recorder.post("/work/petitions/", {"action": "decide", "petition": petition.pk, "accept": "true",
+                                                      "note": "受理"}, follow=True))  # fmt: skip
+    assert "无权" in refused and Petition.objects.get(pk=petition.pk).status == "registered"
+    text(deputy.post("/work/petitions/", {"action": "decide", "petition": petition.pk, "accept": "true",
+                                          "note": "予以受理"}, follow=True))  # fmt: skip
+    routed = text(clerk.post("/work/petitions/", {"action": "route", "petition": petition.pk, "route": "mediation",
+                                                  "power_code": "QT-02"}, follow=True))  # fmt: skip
+    petition.refresh_from_db()
+    assert petition.case is not None and petition.case.reference in routed
+    early = text(clerk.post("/work/petitions/", {"action": "conclude", "petition": petition.pk, "outcome": "已调解"},
+                            follow=True))  # fmt: skip
+    assert "在转办案件办结前办结" in early
+    assert "赵六" in text(login("discipline_inspector").get("/work/petitions/"))
