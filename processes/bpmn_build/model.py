@@ -211,6 +211,15 @@ class Process(Container):
     def called_elements(self) -> list[str]:
         return sorted({n.props["called"] for n in self.all_nodes() if n.kind == "call"})
 
+    def collections(self) -> list[str]:
+        """The task data variables the multi-instance tasks read (loop input) and fill (loop output)."""
+        seen: dict[str, None] = {}
+        for node in self.all_nodes():
+            if node.kind == "user" and node.props.get("mi"):
+                seen.setdefault(node.props["mi"]["input"])
+                seen.setdefault(node.props["mi"]["output"])
+        return list(seen)
+
     def forms(self) -> list[str]:
         return sorted({n.props["form"] for n in self.all_nodes() if n.kind == "user"})
 
@@ -251,6 +260,11 @@ class Process(Container):
         proc = etree.SubElement(root, _q(BPMN, "process"), id=self.id, name=self.name, isExecutable="true")
         if self.documentation:
             etree.SubElement(proc, _q(BPMN, "documentation")).text = self.documentation
+        # the collections of the multi-instance tasks as process properties: loopDataInputRef and
+        # loopDataOutputRef name them by id, so a modeler (bpmn-moddle) resolves and keeps them, and
+        # SpiffWorkflow reads the task data variable of the same name (docs/bpmn-conventions.md)
+        for var in self.collections():
+            etree.SubElement(proc, _q(BPMN, "property"), id=var, name=var)
         lane_set = etree.SubElement(proc, _q(BPMN, "laneSet"), id=f"{self.id}_lanes")
         for code in self.lanes:
             lane = etree.SubElement(lane_set, _q(BPMN, "lane"), id=f"lane_{code}", name=POSITIONS[code])
