@@ -17,7 +17,7 @@ ENV_FILE ?= .env
 WORKERS  ?= 4
 TIMER_WORKERS ?= 1
 
-.PHONY: run serve redis test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench bench-county lint clean dossier-docs browser-deps screenshots bench-web
+.PHONY: run serve redis test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench bench-county lint clean dossier-docs browser-deps modeler-deps screenshots bench-web
 
 system-deps:
 	@missing=""; \
@@ -43,13 +43,20 @@ $(STAMP): pyproject.toml | system-deps
 	$(PY) -m pip install -q -e ".[dev]"
 	touch $(STAMP)
 
-venv: system-deps $(STAMP) messages browser-deps
+venv: system-deps $(STAMP) messages browser-deps modeler-deps
 
 # axe-core for the browser tests (tests/browser drives /usr/bin/chromium; no browser download)
 browser-deps: tests/browser/node_modules/axe-core/axe.min.js
 
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json tests/browser/package-lock.json | system-deps
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# bpmn-moddle and bpmnlint for tests/modeler: every generated BPMN file read, linted and saved as a modeler would
+modeler-deps: tests/modeler/node_modules/.package-lock.json
+
+tests/modeler/node_modules/.package-lock.json: tests/modeler/package.json tests/modeler/package-lock.json | system-deps
+	cd tests/modeler && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # the screenshots in docs/screenshots/, taken by the browser test

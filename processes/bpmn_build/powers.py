@@ -189,17 +189,25 @@ class Builder:
             self.p.flow("written_rejection", "conclude_rejected")
         return "written_rejection"
 
-    def check(self, gw: str, name: str, lane: str, condition: str, yes: str, no: str, no_to: str | None = None) -> None:
-        """A gateway whose condition continues the chain; anything else goes to `no_to` (rejection)."""
+    def split(self, gw: str, name: str, lane: str) -> None:
+        """A deciding gateway at the end of the chain; when several branches arrive there they first meet
+        in a merging gateway of their own (a gateway never both merges and splits: bpmnlint's
+        no-gateway-join-fork, docs/bpmn-conventions.md)."""
+        if len(self.pending) > 1:
+            self.p.gateway(f"{gw}_merge", "", lane)
+            self.to(f"{gw}_merge")
         self.p.gateway(gw, name, lane)
         self.to(gw)
+
+    def check(self, gw: str, name: str, lane: str, condition: str, yes: str, no: str, no_to: str | None = None) -> None:
+        """A gateway whose condition continues the chain; anything else goes to `no_to` (rejection)."""
+        self.split(gw, name, lane)
         self.p.flow(gw, no_to or self.rejection(), no, default=True)
         self.pending = [(gw, yes, condition, False)]
 
     def optional(self, gw: str, name: str, lane: str, condition: str, yes: str, no: str, branch) -> None:
         """A gateway that runs `branch()` when the condition holds and skips it otherwise."""
-        self.p.gateway(gw, name, lane)
-        self.to(gw)
+        self.split(gw, name, lane)
         self.pending = [(gw, yes, condition, False)]
         branch()
         self.pending.append((gw, no, None, True))
