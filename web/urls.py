@@ -19,6 +19,7 @@ urlpatterns = [
     path("work/followups/", public_staff.followups, name="followups"),
     path("work/complaints/new/", public_staff.register_complaint, name="register-complaint"),
     path("work/petitions/", petitions.petition_list, name="petitions"),
+    path("work/publications/", public_staff.publication_register, name="publications"),
     path("work/start/<str:code>/", work.start_case, name="start-case"),
     path(case, work.case_page, name="case"),
     path(case + "chart.svg", work.case_chart, name="case-chart"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from engine import complaint_channels, petitions, public, publications, ratings
 from engine.models import Organization
-from engine.public_models import Petition, ServiceRating, StandingListEntry
+from engine.public_models import Petition, Publication, ServiceRating, StandingListEntry
 
 pytestmark = pytest.mark.django_db
 
@@ -145,3 +145,17 @@ def test_a_petition_is_registered_accepted_and_routed_to_mediation_from_the_work
                             follow=True))  # fmt: skip
     assert "在转办案件办结前办结" in early
     assert "赵六" in text(login("discipline_inspector").get("/work/petitions/"))
+
+
+def test_the_office_registers_an_item_and_another_leader_publishes_it(login, demo):
+    recorder, deputy = login("recorder"), login("deputy")
+    page = text(recorder.post("/work/publications/", {
+        "action": "register", "category": "finance", "title": "东村道路维修资金使用", "content": "支出5万元",
+        "period": "2026年12月", "amount": "50000", "attachments": "验收单|YS-001"}, follow=True))  # fmt: skip
+    assert "待另一位领导审核发布" in page and "未关联集体决策" in page
+    item = Publication.objects.get(title="东村道路维修资金使用")
+    assert item.attachments == [{"name": "验收单", "ref": "YS-001"}] and item.amount == 50000
+    assert "东村道路维修资金使用" not in text(login().get("/public/open-affairs/?township=township"))
+    text(deputy.post("/work/publications/", {"action": "approve", "publication": item.pk}, follow=True))
+    assert "东村道路维修资金使用" in text(login().get("/public/open-affairs/?township=township"))
+    assert login("window_clerk").get("/work/publications/").status_code == 403

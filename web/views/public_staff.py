@@ -1,7 +1,8 @@
 """Staff pages of the public's side. The station head's page of 差评 follow-ups: open ones first with their deadline and escalation
 level; each is closed with whether it was founded, the rectification and the reply to the rater
 (engine.ratings.close_followup, which checks the post and the township). Registering a complaint
-received by phone, box or counter (engine.complaint_channels)."""
+received by phone, box or counter (engine.complaint_channels). The 三务公开 register
+(engine.publications): registered by the office or a leader, approved by another leader."""
 
 from __future__ import annotations
 
@@ -12,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from engine import access, complaint_channels, ratings
+from engine import access, complaint_channels, publications, ratings
 from engine import exceptions as engine_errors
 from engine.models import Complaint
-from engine.public_models import RatingFollowUp
+from engine.public_models import Publication, RatingFollowUp
 from web.views.base import now, staff_page
 
 OVERSEERS = frozenset({"station_head", "deputy", "chief", "discipline_inspector"})
@@ -81,3 +82,50 @@ def register_complaint(request: HttpRequest) -> HttpResponse:
         except engine_errors.EngineError as error:
             problem = error.message
     return render(request, "web/register_complaint.html", {"form": form, "filed": filed, "problem": problem})
+
+
+class PublicationForm(forms.Form):
+    category = forms.ChoiceField(label=gettext_lazy("类别"), choices=Publication.Category.choices, widget=forms.RadioSelect)
+    title = forms.CharField(label=gettext_lazy("标题"), max_length=200)
+    content = forms.CharField(label=gettext_lazy("内容"), max_length=20000, widget=forms.Textarea(attrs={"rows": 4}))
+    period = forms.CharField(label=gettext_lazy("所属期间"), max_length=50)
+    amount = forms.DecimalField(label=gettext_lazy("金额（元，财务事项）"), max_digits=14, decimal_places=2, required=False)
+    sanzhong_reference = forms.CharField(label=gettext_lazy("“三重一大”决策案件编号（可选）"), max_length=40, required=False)
+    attachments = forms.CharField(label=gettext_lazy("附件（每行一项：名称|编号）"), required=False,
+                                  widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    display_until = forms.DateField(label=gettext_lazy("公开至（可选，默认90日）"), required=False,
+                                    widget=forms.DateInput(attrs={"type": "date"}))  # fmt: skip
+
+
+def _attachments(text: str) -> list[dict[str, str]]:
+    rows = [line.split("|", 1) for line in text.splitlines() if line.strip()]
+    return [{"name": r[0].strip(), "ref": (r[1] if len(r) > 1 else "").strip()} for r in rows]
+
+
+@staff_page(publications.REGISTRARS)
+def publication_register(request: HttpRequest) -> HttpResponse:
+    """三务公开: the office or a leader registers an item; another leader approves it."""
+    form = PublicationForm(request.POST or None) if request.POST.get("action") == "register" else PublicationForm()
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "approve":
+                publications.approve_publication(int(request.POST.get("publication", "0") or 0), actor=request.user,
+                                                 now=now())  # fmt: skip
+                messages.success(request, _("已审核发布"))
+                return redirect("web:publications")
+            if form.is_valid():
+                data = form.cleaned_data
+                publications.register_publication(
+                    actor=request.user, township=access.default_township(request.user), category=data["category"],
+                    title=data["title"], content=data["content"], period=data["period"], amount=data["amount"],
+                    sanzhong_reference=data["sanzhong_reference"], attachments=_attachments(data["attachments"]),
+                    display_until=data["display_until"], now=now(),
+                )  # fmt: skip
+                messages.success(request, _("已登记，待另一位领导审核发布"))
+                return redirect("web:publications")
+        except engine_errors.EngineError as error:
+            messages.error(request, error.message)
+    rows = (Publication.objects.filter(township_id__in=access.scope_of(request.user).township_ids)
+            .select_related("registered_by", "approved_by", "sanzhong_case").order_by("approved_at", "-registered_at")[:200])
+    items = [(p, publications.needs_sanzhong(p)) for p in rows]
+    return render(request, "web/publications.html", {"form": form, "items": items, "user_id": request.user.pk})
