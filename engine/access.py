@@ -18,7 +18,7 @@ from operator import or_
 from uuid import UUID
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from engine import exceptions as engine_errors
 from engine.institutions.oversight import OVERSEERS, confidential_process_ids, restrict_confidential
@@ -114,24 +114,41 @@ def inbox(user: AbstractBaseUser) -> QuerySet[WorkItem]:
     """Work items the user can act on: his claims, the multi-instance items assigned to him, and
     unclaimed items whose lane he holds in the case's organization; a post in a station counts
     for that station's cases (or cases without a handling station)."""
-    lanes = []
     scope = scope_of(user)
-    for assignment in scope.assignments:
-        if assignment.township_id is None:
-            continue  # a county post works no township's tasks
-        lane = Q(
-            lane__in=[assignment.position.code, assignment.position.name],
-            case__organization_id__in=scope.ancestors(assignment.organization_id),
-            case__township_id=assignment.township_id,
-        )
-        if assignment.organization.kind == Organization.Kind.STATION:
-            lane &= Q(case__handling_unit__isnull=True) | Q(case__handling_unit_id=assignment.organization_id)
-        lanes.append(lane)
+    lanes = _lane_conditions(scope)
     pool = Q(claimed_by__isnull=True, member="") & reduce(or_, lanes) if lanes else Q(pk__in=[])
     mine = Q(claimed_by=user) | Q(member=user.get_username(), claimed_by__isnull=True)
     return WorkItem.objects.filter(
         mine | pool, case__status=Case.Status.RUNNING, case__township_id__in=scope.township_ids
     )
+
+
+def _lane_conditions(scope: _Scope) -> list[Q]:
+    """One condition per post, except that the posts of one position in several stations of a
+    township make one condition (a station head of 24 stations: one branch, not 24):
+
+    a post in station S reaches a case whose organization is S or above it (the township, the
+    county) and whose handling station is S or none. For stations S1…Sn under the same parents
+    that is: the organization is above them and the handling station is one of them or none; or the
+    organization is one of them and the handling station is that one or none."""
+    lanes: list[Q] = []
+    stations: dict[tuple, list[int]] = {}
+    for assignment in scope.assignments:
+        if assignment.township_id is None:
+            continue  # a county post works no township's tasks
+        above = scope.ancestors(assignment.organization_id)
+        names = (assignment.position.code, assignment.position.name)
+        if assignment.organization.kind == Organization.Kind.STATION:
+            stations.setdefault((names, assignment.township_id, tuple(above[1:])), []).append(assignment.organization_id)
+            continue
+        lanes.append(Q(lane__in=list(names), case__organization_id__in=above, case__township_id=assignment.township_id))
+    for (names, township_id, above), ids in stations.items():
+        unit_free = Q(case__handling_unit__isnull=True)
+        lanes.append(Q(lane__in=list(names), case__township_id=township_id) & (
+            (Q(case__organization_id__in=list(above)) & (unit_free | Q(case__handling_unit_id__in=ids)))
+            | (Q(case__organization_id__in=ids) & (unit_free | Q(case__handling_unit_id=F("case__organization_id"))))
+        ))  # fmt: skip
+    return lanes
 
 
 def visible_cases(user: AbstractBaseUser) -> QuerySet[Case]:
