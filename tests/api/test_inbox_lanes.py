@@ -46,6 +46,8 @@ def test_merged_station_posts_select_what_each_post_selects(demo):
         unit = [None, stations[0], stations[1], stations[i % 3]][i % 4]
         Case.objects.filter(pk=case.pk).update(organization=organization, handling_unit=unit)
     WorkItem.objects.filter(case__in=running).update(claimed_by=None, member="")
+    lane_item = WorkItem.objects.filter(case__in=running, lane__in=["站所负责人", "经办人"]).order_by("pk").first()
+    Case.objects.filter(pk=lane_item.case_id).update(organization=stations[0], handling_unit=None)
     handler = demo.users["handler"]
     for position in Position.objects.filter(code__in=["station_head", "handler"]):
         for station in stations[:3]:
