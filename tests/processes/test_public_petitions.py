@@ -27,6 +27,17 @@ def register(staff, township, now, **kwargs):
     return petitions.register_petition(actor=staff["recorder"], township=township, now=now, **values)
 
 
+@pytest.fixture
+def working_days(loaded, township):
+    """The township counts the regulation's periods in working days (its setting; the default is days)."""
+    from engine.models import TownshipSettingValue
+
+    for key, days in (("petition.accept_limit", 15), ("petition.handle_limit", 60), ("petition.extension_max", 30)):
+        TownshipSettingValue.objects.create(township=township, setting_id=key,
+                                            value={"value": days, "unit": "working_day"})  # fmt: skip
+
+
+@pytest.mark.usefixtures("working_days")
 def test_the_deadlines_count_working_days_across_the_national_day_holiday(loaded, staff, township):
     petition = register(staff, township, BEFORE_NATIONAL_DAY)
     # 15 working days: 29, 30 September; 1-7 October are the National Day holiday (the 2026 notice);
@@ -40,6 +51,7 @@ def test_the_deadlines_count_working_days_across_the_national_day_holiday(loaded
     assert shown["handle_due_at"] == petition.handle_due_at and "赵六" not in str(shown) and "1390000" not in str(shown)
 
 
+@pytest.mark.usefixtures("working_days")
 def test_an_overdue_acceptance_escalates_and_the_handling_period_has_its_own_ladder(loaded, staff, township):
     petition = register(staff, township, BEFORE_NATIONAL_DAY)
     late = petition.accept_due_at + timedelta(days=4, seconds=1)  # two working days after Friday 23 October
@@ -53,6 +65,7 @@ def test_an_overdue_acceptance_escalates_and_the_handling_period_has_its_own_lad
     assert PublicEscalation.objects.filter(kind="petition_handle", object_id=petition.pk).count() == 1
 
 
+@pytest.mark.usefixtures("working_days")
 def test_extensions_are_approved_by_a_leader_up_to_thirty_days_before_the_period_ends(loaded, staff, township):
     petition = register(staff, township, BEFORE_NATIONAL_DAY)
     petitions.decide_acceptance(petition.pk, actor=staff["deputy"], accept=True, note="受理", now=BEFORE_NATIONAL_DAY)
@@ -136,12 +149,7 @@ def test_a_petition_not_accepted_is_told_why_and_closed_for_handling(loaded, sta
         petitions.route_petition(petition.pk, actor=staff["clerk"], route="direct", now=t0)
 
 
-def test_a_township_may_count_the_periods_in_calendar_days(loaded, staff, township):
-    from engine.models import TownshipSettingValue
-    from processes.models import TownshipSetting
-
-    TownshipSettingValue.objects.create(township=township, setting=TownshipSetting.objects.get(key="petition.accept_limit"),
-                                        value={"value": 15, "unit": "calendar_day"})  # fmt: skip
+def test_the_regulations_days_are_calendar_days_by_default(loaded, staff, township):
     # 15 days from Monday 21 September end on 6 October, a holiday: moved to Thursday 8 October (民法典 art. 203)
     petition = register(staff, township, datetime(2026, 9, 21, 10, 0, tzinfo=TZ))
     assert petition.accept_due_at.astimezone(TZ).isoformat() == "2026-10-08T23:59:59+08:00"
