@@ -547,6 +547,9 @@ class Layout:
             cands.append([(s.right, s.cy), (s.right + 15, s.cy), (s.right + 15, t.cy), (t.x, t.cy)])
         if boundary and t.x > s.right:
             cands.append([(s.cx, s.bottom), (s.cx, t.cy), (t.x, t.cy)])
+            # just below the event, then across: clear of a node right under the task
+            cands.append([(s.cx, s.bottom), (s.cx, s.bottom + 12), (t.x - 15, s.bottom + 12), (t.x - 15, t.cy),
+                          (t.x, t.cy)])  # fmt: skip
         if yc is not None:
             for x0, y0, how in exits:
                 lead = [(x0, y0)] if how == "down" else [(x0, y0), (x0 + 15, y0)] if how == "right" else None
@@ -559,6 +562,11 @@ class Layout:
                 elif t.y > yc:
                     cands.append([*lead, (lx, yc), (t.cx, yc), (t.cx, t.y)])
                 cands.append([*lead, (lx, yc), *tail_left])
+        if yc is None and forward and not boundary:
+            # inside an event subprocess there is no lane corridor: a flow that would run through the
+            # nodes between its ends (不成立 past 中止公示) goes round below them
+            yd = max(s.bottom, t.bottom, *(b.bottom for b in obstacles if s.right <= b.cx <= t.x)) + 15
+            cands.append([(s.cx, s.bottom), (s.cx, yd), (t.cx, yd), (t.cx, t.bottom)])
         if not cands:
             cands.append([(s.right, s.cy), (t.x, t.cy)])
         scored = [(self._crossings(c, obstacles), i, c) for i, c in enumerate(cands)]
@@ -570,7 +578,7 @@ class Layout:
         in_sub = f.source in inner
         result = []
         for nid, box in self.boxes.items():
-            if nid in (f.source, f.target) or (nid in inner) != in_sub:
+            if nid in (f.source, f.target) or (in_sub and nid not in inner):  # flows outside see the nodes inside
                 continue
             node = self.p.nodes.get(nid)
             if node is not None and node.kind == "boundary" and node.props["attached"] in (f.source, f.target):

@@ -31,6 +31,7 @@ FLOW_NODES = {
 }  # fmt: skip
 CATALOG = Path(__file__).resolve().parents[2] / "processes" / "catalog" / "powers.yaml"
 BPMN_FILES = sorted(POWERS_DIR.glob("*.bpmn")) + sorted(BLOCKS_DIR.glob("*.bpmn"))
+ALL_BPMN_FILES = BPMN_FILES + sorted((POWERS_DIR.parent / "procedures").glob("*.bpmn"))
 VOCABULARY = {
     "acceptance", "case_registration", "investigation", "village_evaluation", "site_inspection", "review",
     "legal_review", "hearing_notice", "collective_decision", "decision", "public_notice", "service", "disbursement",
@@ -99,6 +100,32 @@ def test_every_flow_node_lane_and_flow_has_diagram_interchange(path):
         node = shapes[el.get("id")].find("dc:Bounds", NS)
         ly, lh, ny = float(lane.get("y")), float(lane.get("height")), float(node.get("y"))
         assert ly <= ny <= ly + lh, f"{path.name}: {el.get('id')} drawn outside its lane"
+
+
+@pytest.mark.parametrize("path", ALL_BPMN_FILES, ids=lambda p: p.stem)
+def test_no_flow_is_drawn_through_a_shape_other_than_its_ends(path):
+    """In a modeler a flow drawn through a node reads as passing it (不成立 through 中止公示)."""
+    t = tree(path)
+    flows = {f.get("id"): (f.get("sourceRef"), f.get("targetRef")) for f in t.iterfind(".//bpmn:sequenceFlow", NS)}
+    attached = {b.get("id"): b.get("attachedToRef") for b in t.iterfind(".//bpmn:boundaryEvent", NS)}
+    nodes = {el.get("id") for el in flow_nodes(t) if local(el) != "subProcess"}
+    boxes = {}
+    for shape in t.iterfind(".//bpmndi:BPMNShape", NS):
+        if shape.get("bpmnElement") in nodes:
+            b = shape.find("dc:Bounds", NS)
+            boxes[shape.get("bpmnElement")] = tuple(float(b.get(k)) for k in ("x", "y", "width", "height"))
+    through = []
+    for edge in t.iterfind(".//bpmndi:BPMNEdge", NS):
+        fid = edge.get("bpmnElement")
+        ends = set(flows[fid])
+        points = [(float(w.get("x")), float(w.get("y"))) for w in edge.iterfind("di:waypoint", NS)]
+        for node, (x, y, w, h) in boxes.items():
+            if node in ends or attached.get(node) in ends or attached.get(flows[fid][0]) == node:
+                continue
+            if any(min(x1, x2) < x + w and max(x1, x2) > x and min(y1, y2) < y + h and max(y1, y2) > y
+                   for (x1, y1), (x2, y2) in zip(points, points[1:], strict=False)):  # fmt: skip
+                through.append((fid, node))
+    assert through == []
 
 
 @pytest.mark.parametrize("path", BPMN_FILES, ids=lambda p: p.stem)
