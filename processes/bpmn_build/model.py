@@ -496,6 +496,9 @@ class Layout:
             for nid, b in inner.items():
                 self.boxes[nid] = Box(b.x + sx, b.y + sy, b.w, b.h)
         self._back_slot: dict[str, int] = {}
+        self._flow_ends = {f.id: (f.source, f.target) for f in p.flows}
+        for sub in subs:
+            self._flow_ends.update({f.id: (f.source, f.target) for f in sub.props["container"].flows})
         for sub in subs:
             for f in sub.props["container"].flows:
                 self.edges[f.id] = self._route(f, set(), lane_bottom=None)
@@ -545,23 +548,35 @@ class Layout:
                 cands.append([(s.cx, sy), (s.cx, t.cy), (t.x, t.cy)])
             cands.append([(s.right, s.cy), (t.x - 15, s.cy), (t.x - 15, t.cy), (t.x, t.cy)])
             cands.append([(s.right, s.cy), (s.right + 15, s.cy), (s.right + 15, t.cy), (t.x, t.cy)])
+            if abs(s.cy - t.cy) >= 1:
+                # through the gap between the rows, into the target's top or bottom
+                up = t.cy < s.cy
+                sy, ty = (s.y, t.bottom) if up else (s.bottom, t.y)
+                for ym in ((sy + ty) / 2, (sy + ty) / 2 - 6, (sy + ty) / 2 + 6):
+                    cands.append([(s.cx, sy), (s.cx, ym), (t.cx, ym), (t.cx, ty)])
+                    cands.append([(s.right, s.cy), (s.right + 15, s.cy), (s.right + 15, ym), (t.cx, ym), (t.cx, ty)])
         if boundary and t.x > s.right:
             cands.append([(s.cx, s.bottom), (s.cx, t.cy), (t.x, t.cy)])
             # just below the event, then across: clear of a node right under the task
             cands.append([(s.cx, s.bottom), (s.cx, s.bottom + 12), (t.x - 15, s.bottom + 12), (t.x - 15, t.cy),
                           (t.x, t.cy)])  # fmt: skip
+            if t.bottom < s.bottom + 12:
+                cands.append([(s.cx, s.bottom), (s.cx, s.bottom + 12), (t.cx, s.bottom + 12), (t.cx, t.bottom)])
         if yc is not None:
-            for x0, y0, how in exits:
-                lead = [(x0, y0)] if how == "down" else [(x0, y0), (x0 + 15, y0)] if how == "right" else None
-                if lead is None:
-                    continue
-                lx = lead[-1][0]
-                tail_left = [(t.x - 15, yc), (t.x - 15, t.cy), (t.x, t.cy)]
-                if t.bottom < yc:
-                    cands.append([*lead, (lx, yc), (t.cx, yc), (t.cx, t.bottom)])
-                elif t.y > yc:
-                    cands.append([*lead, (lx, yc), (t.cx, yc), (t.cx, t.y)])
-                cands.append([*lead, (lx, yc), *tail_left])
+            # the corridor's level and the approach column vary so unrelated flows need not share a segment
+            k = self._back_slot[src.lane] - 1
+            for yk in [yc] + [lane_bottom[src.lane] - 8 - ((k + j) % 5) * 6 for j in range(1, 5)]:
+                for x0, y0, how in exits:
+                    lead = [(x0, y0)] if how == "down" else [(x0, y0), (x0 + 15, y0)] if how == "right" else None
+                    if lead is None:
+                        continue
+                    lx = lead[-1][0]
+                    if t.bottom < yk:
+                        cands.append([*lead, (lx, yk), (t.cx, yk), (t.cx, t.bottom)])
+                    elif t.y > yk:
+                        cands.append([*lead, (lx, yk), (t.cx, yk), (t.cx, t.y)])
+                    for dx in (15, 25, 35):
+                        cands.append([*lead, (lx, yk), (t.x - dx, yk), (t.x - dx, t.cy), (t.x, t.cy)])
         if yc is None and forward and not boundary:
             # inside an event subprocess there is no lane corridor: a flow that would run through the
             # nodes between its ends (不成立 past 中止公示) goes round below them
@@ -569,8 +584,23 @@ class Layout:
             cands.append([(s.cx, s.bottom), (s.cx, yd), (t.cx, yd), (t.cx, t.bottom)])
         if not cands:
             cands.append([(s.right, s.cy), (t.x, t.cy)])
-        scored = [(self._crossings(c, obstacles), i, c) for i, c in enumerate(cands)]
-        return min(scored)[2]
+        scored = [(self._crossings(c, obstacles), self._shared(c, f), i, c) for i, c in enumerate(cands)]
+        return min(scored)[3]
+
+    def _shared(self, points: list[tuple[float, float]], f: Flow) -> int:
+        """How many segments of the flows routed so far, other than those sharing an end with `f`,
+        this route runs along (a shared line reads as one flow leading somewhere else)."""
+        ends = {f.source, f.target}
+        count = 0
+        for other, route in self.edges.items():
+            o = self._flow_ends[other]
+            if ends & set(o):
+                continue
+            for a in zip(points, points[1:], strict=False):
+                for b in zip(route, route[1:], strict=False):
+                    if _collinear_overlap(a, b):
+                        count += 1
+        return count
 
     def _obstacles(self, f: Flow) -> list[Box]:
         inner = {n.id for sub in self.p.nodes.values() if sub.kind == "event_sub"
@@ -626,6 +656,16 @@ class Layout:
         if expanded:
             shape.set("isExpanded", "true")
         etree.SubElement(shape, _q(DC, "Bounds"), x=_n(box.x), y=_n(box.y), width=_n(box.w), height=_n(box.h))
+
+
+def _collinear_overlap(a: tuple[tuple[float, float], ...], b: tuple[tuple[float, float], ...]) -> bool:
+    (ax1, ay1), (ax2, ay2) = a
+    (bx1, by1), (bx2, by2) = b
+    if ay1 == ay2 == by1 == by2:
+        return min(max(ax1, ax2), max(bx1, bx2)) - max(min(ax1, ax2), min(bx1, bx2)) > 2
+    if ax1 == ax2 == bx1 == bx2:
+        return min(max(ay1, ay2), max(by1, by2)) - max(min(ay1, ay2), min(by1, by2)) > 2
+    return False
 
 
 def _n(v: float) -> str:
