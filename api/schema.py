@@ -53,6 +53,10 @@ def statuses_for(path: str, method: str, *, public: bool) -> dict[int, set[str]]
         result[413] = {"request_too_large"} | engine[413]
         result[415] = {"unsupported_media_type"}
         result[422] = engine[422]
+    if method == "post":
+        result[400] |= {"idempotency_key_invalid"}
+        result[409] = result[409] | {"idempotency_key_in_progress"}
+        result[422] = result[422] | {"idempotency_key_reused"}
     return {status: codes for status, codes in sorted(result.items()) if codes}
 
 
@@ -63,12 +67,22 @@ def _response(status: int, codes: set[str]) -> dict[str, Any]:
                                                                         PROBLEM_JSON: {"schema": schema}}}  # fmt: skip
 
 
+IDEMPOTENCY_PARAMETER: dict[str, Any] = {
+    "name": "Idempotency-Key", "in": "header", "required": False,
+    "description": "安全重试：同一调用者以同一键、同一请求体再次提交时，返回首次的应答（状态与正文）而不重复办理；"
+                   "同一键配不同请求体则拒绝（422 idempotency_key_reused）。键保留 24 小时。",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+}  # fmt: skip
+
+
 def add_error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     result.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
+            if method == "post":
+                operation.setdefault("parameters", []).append(IDEMPOTENCY_PARAMETER)
             anonymous = {} in (operation.get("security") or [{}])
             for status, codes in statuses_for(path, method, public=anonymous).items():
                 operation["responses"].setdefault(str(status), _response(status, codes))

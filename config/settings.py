@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "api.idempotency.IdempotencyMiddleware",  # POST /api/ with Idempotency-Key: the first answer again
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -207,6 +208,8 @@ else:
 # balancer) stand in front; then the address those proxies appended to X-Forwarded-For. Anything
 # a client writes into X-Forwarded-For itself is ignored.
 TRUSTED_PROXIES = REST_FRAMEWORK["NUM_PROXIES"]
+# Idempotency-Key on API POSTs: how long a key's first answer is kept (api/idempotency.py)
+IDEMPOTENCY_KEY_TTL_HOURS = int(os.environ.get("IDEMPOTENCY_KEY_TTL_HOURS", "24"))
 PUBLIC_POST_THROTTLE_RATE = os.environ.get("PUBLIC_POST_THROTTLE_RATE", "20/hour")
 
 # Logins: a brute-force limit per user name and per client address (token, API login, admin).

@@ -555,6 +555,7 @@ class CaseFile(models.Model):
 
 from engine.township_models import TownshipPower, TownshipSettingValue  # noqa: E402,F401  (registers the models)
 from engine.institution_models import AccountabilityOutcome  # noqa: E402,F401  (registers the model)
+from engine.idempotency_models import IdempotencyKey  # noqa: E402,F401  (registers the model)
 
 from engine.evidence.models import Checkpoint, LogLeaf  # noqa: E402,F401  (the transparency log's rows)
 from engine.public_models import (  # noqa: E402,F401  (registers the models)

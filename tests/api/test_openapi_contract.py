@@ -62,3 +62,12 @@ def test_the_codes_of_completing_a_task(document):
     assert {"task_not_ready", "task_claimed_by_other"} <= codes("409")
     assert {"request_too_large", "data_too_large"} <= codes("413")
     assert {"script_budget_exceeded", "process_error"} <= codes("422")
+
+
+def test_every_post_declares_the_idempotency_key_header(document):
+    for path, method, operation in operations(document):
+        if method == "post":
+            names = [p["name"] for p in operation.get("parameters", []) if p["in"] == "header"]
+            assert names.count("Idempotency-Key") == 1, path
+            codes = operation["responses"]["422"]["content"]["application/json"]["schema"]["allOf"][1]
+            assert "idempotency_key_reused" in codes["properties"]["code"]["enum"], path
