@@ -42,7 +42,8 @@ def generated(django_db_setup, django_db_blocker, tmp_path_factory):
          "--output-path", str(root / PACKAGE), "--meta", "none"],
         capture_output=True, text=True, timeout=600,
     )  # fmt: skip
-    assert run.returncode == 0 and (root / PACKAGE / "client.py").exists(), run.stdout + run.stderr
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert (root / PACKAGE / "client.py").exists(), run.stdout + run.stderr
     sys.path.insert(0, str(root))
     yield importlib.import_module(PACKAGE), run.stdout
     sys.path.remove(str(root))
