@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from engine import authority
@@ -114,14 +114,14 @@ def approve_publication(publication_id: int, *, actor: AbstractBaseUser, now: da
     return item
 
 
-def published(*, township_id: int, on: date, archive: bool = False, category: str = "") -> list[Publication]:
+def published(*, township_id: int, on: date, archive: bool = False, category: str = "") -> QuerySet[Publication]:
     """Approved items on the board on a day (or, with `archive`, those whose display has ended)."""
     query = Publication.objects.filter(township_id=township_id, approved_at__isnull=False)
     on_board = Q(display_until__isnull=True) | Q(display_until__gte=on)
     query = query.exclude(on_board) if archive else query.filter(on_board)
     if category:
         query = query.filter(category=category)
-    return list(query.select_related("sanzhong_case", "approved_by").order_by("-approved_at", "-id"))
+    return query.select_related("sanzhong_case", "approved_by").order_by("-approved_at", "-id")
 
 
 def needs_sanzhong(item: Publication) -> bool:

@@ -19,7 +19,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from engine import authority
@@ -111,10 +111,10 @@ def end_entry(entry_id: int, *, actor: AbstractBaseUser, reason: str, now: datet
     return entry
 
 
-def current(*, township_id: int, on: date, power_code: str = "") -> list[StandingListEntry]:
+def current(*, township_id: int, on: date, power_code: str = "") -> QuerySet[StandingListEntry]:
     """The lines on the list on a day: started, not past their end, not ended."""
     query = StandingListEntry.objects.filter(township_id=township_id, starts_on__lte=on, ended_at__isnull=True)
     query = query.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
     if power_code:
         query = query.filter(power_code=power_code)
-    return list(query.order_by("power_code", "starts_on", "id"))
+    return query.order_by("power_code", "starts_on", "id")

@@ -11,7 +11,7 @@ from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from api.throttling import PublicPostThrottle
-from api.views.base import PublicView
+from api.views.base import PublicListView, PublicView
 from engine import complaint_channels, petitions, publications, ratings, standing_lists
 from engine import exceptions as engine_errors
 from engine.models import Organization
@@ -113,17 +113,21 @@ class StandingQuery(TownshipQuery):
     power = serializers.CharField(max_length=20, required=False, default="", allow_blank=True, help_text="权力编码，如 JF-01")
 
 
-class StandingListView(PublicView):
-    """长期公示名单（低保、特困、危房改造、计生奖扶等）：只公示规则列明的项目，号码遮蔽，未成年人不公示。"""
+class StandingListView(PublicListView):
+    """长期公示名单（低保、特困、危房改造、计生奖扶等）：只公示规则列明的项目，号码遮蔽，未成年人不公示。分页。"""
 
-    @extend_schema(parameters=[StandingQuery], responses=StandingEntryOut(many=True))
-    def get(self, request):
-        params = StandingQuery(data=request.query_params)
+    serializer_class = StandingEntryOut
+
+    @extend_schema(parameters=[StandingQuery])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = StandingQuery(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         township = township_by_code(params.validated_data["township"])
-        entries = standing_lists.current(township_id=township.pk, on=timezone.localdate(self.now),
-                                         power_code=params.validated_data["power"])  # fmt: skip
-        return Response(StandingEntryOut(entries, many=True).data)
+        return standing_lists.current(township_id=township.pk, on=timezone.localdate(self.now),
+                                      power_code=params.validated_data["power"])  # fmt: skip
 
 
 class PublicationOut(serializers.ModelSerializer):
@@ -150,18 +154,22 @@ class PublicationQuery(TownshipQuery):
     archive = serializers.BooleanField(required=False, default=False, help_text="true：查看已期满的公开档案")
 
 
-class PublicationListView(PublicView):
-    """三务公开（党务、政务、财务）：正在公开的事项，或公开档案。"""
+class PublicationListView(PublicListView):
+    """三务公开（党务、政务、财务）：正在公开的事项，或公开档案。分页。"""
 
-    @extend_schema(parameters=[PublicationQuery], responses=PublicationOut(many=True))
-    def get(self, request):
-        params = PublicationQuery(data=request.query_params)
+    serializer_class = PublicationOut
+
+    @extend_schema(parameters=[PublicationQuery])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        params = PublicationQuery(data=self.request.query_params)
         params.is_valid(raise_exception=True)
         data = params.validated_data
-        items = publications.published(township_id=township_by_code(data["township"]).pk,
-                                       on=timezone.localdate(self.now), archive=data["archive"],
-                                       category=data["category"])  # fmt: skip
-        return Response(PublicationOut(items, many=True).data)
+        return publications.published(township_id=township_by_code(data["township"]).pk,
+                                      on=timezone.localdate(self.now), archive=data["archive"],
+                                      category=data["category"])  # fmt: skip
 
 
 class RateReplyInput(serializers.Serializer):

@@ -74,12 +74,12 @@ def test_publications_are_registered_approved_by_another_leader_and_listed(demo,
     assert item.status_code == 201, item.content
     body = item.json()
     assert body["needs_sanzhong"] is True and body["sanzhong_reference"] is None
-    assert anon.get("/api/public/publications/?township=township").json() == []
+    assert anon.get("/api/public/publications/?township=township").json()["results"] == []
     assert_error(demo.client("recorder").post(f"/api/publications/{body['id']}/approve/"), 403, "not_authorized")
     assert demo.client("deputy").post(f"/api/publications/{body['id']}/approve/").status_code == 200
-    [listed] = anon.get("/api/public/publications/?township=township&category=finance").json()
+    [listed] = anon.get("/api/public/publications/?township=township&category=finance").json()["results"]
     assert listed["title"] == "东村2026年第一季度财务收支" and listed["approved_by"]
-    assert anon.get("/api/public/publications/?township=township&archive=true").json() == []
+    assert anon.get("/api/public/publications/?township=township&archive=true").json()["results"] == []
     assert anon.get("/api/public/standing-lists/?township=township").status_code == 200
 
 

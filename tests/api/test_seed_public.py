@@ -21,6 +21,6 @@ def test_seed_public_adds_its_demo_once(demo, anon):
     call_command("seed_public", allow_production=True, stdout=io.StringIO())
     assert (Publication.objects.count(), Petition.objects.count(), Complaint.objects.count(),
             ServiceRating.objects.filter(rated_at__isnull=False).count()) == counts  # fmt: skip
-    listed = anon.get("/api/public/publications/?township=township").json()
+    listed = anon.get("/api/public/publications/?township=township").json()["results"]
     assert {p["category"] for p in listed} == {"government", "finance"}
     assert [p["needs_sanzhong"] for p in listed if p["category"] == "finance"] == [True]

@@ -27,7 +27,7 @@ def register(staff, township, now, **kwargs):
 def test_an_item_is_public_after_another_leader_approves_it_and_archived_after_its_display(loaded, staff, township, t0):
     item = register(staff, township, t0)
     today = timezone.localdate(t0)
-    assert publications.published(township_id=township.pk, on=today) == []  # not before approval
+    assert list(publications.published(township_id=township.pk, on=today)) == []  # not before approval
     before = counts()
     with pytest.raises(exc.NotAuthorized):
         publications.approve_publication(item.pk, actor=staff["recorder"], now=t0)
@@ -42,10 +42,10 @@ def test_an_item_is_public_after_another_leader_approves_it_and_archived_after_i
     publications.approve_publication(item.pk, actor=staff["deputy"], now=t0)
     item.refresh_from_db()
     assert item.approved_by == staff["deputy"] and item.display_until == today + timedelta(days=90)
-    assert publications.published(township_id=township.pk, on=today) == [item]
-    assert publications.published(township_id=township.pk, on=item.display_until + timedelta(days=1)) == []
-    assert publications.published(township_id=township.pk, on=item.display_until + timedelta(days=1),
-                                  archive=True) == [item]  # fmt: skip
+    assert list(publications.published(township_id=township.pk, on=today)) == [item]
+    assert list(publications.published(township_id=township.pk, on=item.display_until + timedelta(days=1))) == []
+    assert list(publications.published(township_id=township.pk, on=item.display_until + timedelta(days=1),
+                                       archive=True)) == [item]  # fmt: skip
     with pytest.raises(public_errors.PublicationAlreadyApproved):
         publications.approve_publication(item.pk, actor=staff["chief"], now=t0)
 

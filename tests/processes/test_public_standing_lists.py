@@ -31,9 +31,9 @@ def test_an_approved_dibao_case_stays_on_the_list_with_only_the_named_fields_mas
     assert "1401" not in str(entry.fields) and "低保申请" not in str(entry.fields)  # nothing the rule does not name
     today = timezone.localdate(driver.now)
     assert entry.starts_on == today and entry.ends_on == today.replace(year=today.year + 1) - timedelta(days=1)
-    assert standing_lists.current(township_id=township.pk, on=today) == [entry]
-    assert standing_lists.current(township_id=township.pk, on=entry.ends_on) == [entry]
-    assert standing_lists.current(township_id=township.pk, on=entry.ends_on + timedelta(days=1)) == []  # review date
+    assert list(standing_lists.current(township_id=township.pk, on=today)) == [entry]
+    assert list(standing_lists.current(township_id=township.pk, on=entry.ends_on)) == [entry]
+    assert list(standing_lists.current(township_id=township.pk, on=entry.ends_on + timedelta(days=1))) == []  # review date
 
 
 def test_a_minor_a_rejected_case_and_an_unlisted_power_never_reach_the_list(loaded, staff, township, t0):
@@ -67,6 +67,6 @@ def test_the_line_leaves_the_list_when_the_benefit_ends(loaded, staff, township,
         standing_lists.end_entry(entry.pk, actor=staff["handler"], reason=" ", now=later)
     assert counts() == before
     standing_lists.end_entry(entry.pk, actor=staff["handler"], reason="家庭收入超过标准，停保", now=later)
-    assert standing_lists.current(township_id=township.pk, on=timezone.localdate(later)) == []
+    assert list(standing_lists.current(township_id=township.pk, on=timezone.localdate(later))) == []
     with pytest.raises(public_errors.StandingEntryEnded):
         standing_lists.end_entry(entry.pk, actor=staff["handler"], reason="再次", now=later)
