@@ -8,17 +8,13 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from engine import clock, services
+from engine import services
+from engine.management.demo_addon import DemoAddOnCommand
 from engine.institutions.services import start_procedure
 from engine.models import AccountabilityRecord, AuditEvent, Case, Organization, WorkItem
 
-TOWNSHIP_CODE = "township"  # seed_demo's first township
 
 
 class _Run:
@@ -109,21 +105,11 @@ def seed(users: dict[str, Any], township: Organization, now: datetime) -> list[t
     return made
 
 
-class Command(BaseCommand):
+class Command(DemoAddOnCommand):
     help = "在演示乡镇（seed_demo 之后）加入制度程序的演示案件：“三重一大”、“四议两公开”、问责、“四谈话”。可重复运行。"
+    usernames = ("recorder", "deputy", "village_committee", "handler", "discipline_inspector", "station_head")
+    seed = seed
 
-    def add_arguments(self, parser):
-        parser.add_argument("--allow-production", action="store_true", help="DEBUG 关闭时也运行")
-
-    def handle(self, *args, allow_production: bool = False, **options):
-        if not settings.DEBUG and not allow_production:
-            raise CommandError("演示数据：DEBUG 关闭时拒绝运行（确需运行请加 --allow-production）")
-        township = Organization.objects.filter(code=TOWNSHIP_CODE, kind=Organization.Kind.TOWNSHIP).first()
-        if township is None:
-            raise CommandError("请先运行 manage.py seed_demo")
-        users = {u.username: u for u in get_user_model().objects.filter(username__in=[
-            "recorder", "deputy", "village_committee", "handler", "discipline_inspector", "station_head"])}
-        with transaction.atomic():
-            made = seed(users, township, clock.now())
-        for label, case in made:
-            self.stdout.write(f"  {case.reference:<28} {case.id}  {case.get_status_display()}  {label}")
+    def line(self, made: tuple[str, Case]) -> str:
+        label, case = made
+        return f"{case.reference:<28} {case.id}  {case.get_status_display()}  {label}"

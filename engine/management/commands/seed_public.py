@@ -7,16 +7,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
-from engine import clock, complaint_channels, petitions, publications, ratings
+from engine import complaint_channels, petitions, publications, ratings
+from engine.management.demo_addon import DemoAddOnCommand
 from engine.models import AuditEvent, Complaint, Organization
 from engine.public_models import Petition, Publication, ServiceRating
 
-TOWNSHIP_CODE = "township"
 ITEMS = [
     {"category": "government", "title": "2026年第四季度政务公开：行政审批办件情况",
      "content": "本季度受理行政审批和公共服务事项126件，按期办结124件，超期2件已督办。", "period": "2026年第四季度"},
@@ -52,21 +48,7 @@ def seed(users: dict, township: Organization, now) -> list[str]:
     return made
 
 
-class Command(BaseCommand):
+class Command(DemoAddOnCommand):
     help = "在演示乡镇（seed_demo 之后）加入社会监督的演示数据：三务公开、电话投诉、信访、好差评。可重复运行。"
-
-    def add_arguments(self, parser):
-        parser.add_argument("--allow-production", action="store_true", help="DEBUG 关闭时也运行")
-
-    def handle(self, *args, allow_production: bool = False, **options):
-        if not settings.DEBUG and not allow_production:
-            raise CommandError("演示数据：DEBUG 关闭时拒绝运行（确需运行请加 --allow-production）")
-        township = Organization.objects.filter(code=TOWNSHIP_CODE, kind=Organization.Kind.TOWNSHIP).first()
-        if township is None:
-            raise CommandError("请先运行 manage.py seed_demo")
-        users = {u.username: u for u in get_user_model().objects.filter(
-            username__in=["recorder", "deputy", "window_clerk"])}  # fmt: skip
-        with transaction.atomic():
-            made = seed(users, township, clock.now())
-        for line in made:
-            self.stdout.write(f"  {line}")
+    usernames = ("recorder", "deputy", "window_clerk")
+    seed = seed
