@@ -24,28 +24,18 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-_tmp = tempfile.mkdtemp(prefix="bench-http-")
-os.environ["SQLITE_PATH"] = os.path.join(_tmp, "bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.pop("DATABASE_URL", None)
-os.environ["DJANGO_DEBUG"] = "0"
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + os.urandom(24).hex())
+from _setup import fresh_sqlite_django  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+fresh_sqlite_django("bench-http-")
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402

@@ -22,28 +22,17 @@ from __future__ import annotations
 import argparse
 import hashlib
 import io
-import os
 import statistics
 import sys
-import tempfile
 import time
 from collections import defaultdict
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
-_tmp = tempfile.mkdtemp(prefix="bench-replay-")
-os.environ["SQLITE_PATH"] = os.path.join(_tmp, "bench.sqlite3")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.pop("DATABASE_URL", None)
-os.environ["DJANGO_DEBUG"] = "0"
-os.environ.setdefault("DJANGO_SECRET_KEY", "benchmark-only-" + os.urandom(24).hex())
+from _setup import fresh_sqlite_django  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+fresh_sqlite_django("bench-replay-")
 
 from django.core.management import call_command  # noqa: E402
 from django.db.models import Count  # noqa: E402
