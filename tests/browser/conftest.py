@@ -79,6 +79,11 @@ class Site:
         self.assert_clean(page)
         return page
 
+    def settle(self, page: Page) -> None:
+        """Wait until no htmx request is in flight (e.g. the live quorum line after the last
+        change), so that leaving the page does not abort one: a browser reports that as an error."""
+        page.wait_for_function("() => !document.querySelector('.htmx-request')")
+
     def assert_clean(self, page: Page) -> None:
         page.wait_for_load_state("load")
         assert not self.console_errors, self.console_errors

@@ -68,6 +68,7 @@ def open_task(site, page: Page, case: Case, item: WorkItem) -> None:
 
 
 def submit(site, page: Page) -> None:
+    site.settle(page)
     page.locator('[data-test="complete"]').click()
     site.assert_clean(page)
     problems = page.locator(".error").all_inner_texts()
@@ -209,6 +210,7 @@ def live_quorum(site, page: Page) -> None:
 def disagree_needs_a_reason(site, page: Page) -> dict[str, Any]:
     before = AuditEvent.objects.count()
     page.locator('input[name="stance"][value="disagree"]').check()
+    site.settle(page)
     page.locator('[data-test="complete"]').click()
     site.assert_clean(page)
     expect(page.locator('[data-test="problem"]')).to_be_visible()
