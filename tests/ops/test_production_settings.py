@@ -7,13 +7,17 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL"))}
+    """`manage.py` with only the given settings, on an empty database of its own: the checks are about
+    the configuration, not about what a local `make run` left in db.sqlite3 (or DATABASE_URL)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "REDIS_URL", "DATABASE_URL"))}
+    base["SQLITE_PATH"] = os.path.join(tempfile.mkdtemp(prefix="check-"), "empty.sqlite3")
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env},
                           capture_output=True, text=True, timeout=120)  # fmt: skip
 
