@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import urllib.request
+from abc import ABC, abstractmethod
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
@@ -17,17 +18,21 @@ from django.core.mail import EmailMessage, get_connection
 from ops.models import Notification, NotificationProfile
 
 
-class Channel:
+class Channel(ABC):
+    """A way to reach people (e-mail, webhook): where to send for a user, and how."""
+
     name = ""
 
     def enabled(self) -> bool:
         return True
 
+    @abstractmethod
     def address(self, user, profile: NotificationProfile | None) -> str:
-        raise NotImplementedError
+        """The user's address on this channel ("" when he has none)."""
 
+    @abstractmethod
     def send(self, address: str, notification: Notification) -> None:
-        raise NotImplementedError
+        """Deliver one notification; raises on failure (the outbox retries)."""
 
 
 class EmailChannel(Channel):

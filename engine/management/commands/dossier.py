@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand
 
 from engine.evidence.dossier import render_pdf
-from engine.management.commands.export_bundle import _find
+from engine.management.commands.replay_case import find_case
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="输出文件（默认 <案件编号>-dossier.pdf）")
 
     def handle(self, *args, case, out=None, **options):
-        found = _find(case)
+        found = find_case(case)
         data = render_pdf(found)
         target = Path(out or f"{found.reference}-dossier.pdf")
         target.write_bytes(data)

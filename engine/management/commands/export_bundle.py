@@ -10,7 +10,7 @@ from engine import clock
 from engine.evidence import keys, log
 from engine.evidence.bundle import build_bundle
 from engine.evidence.models import LogLeaf
-from engine.models import Case
+from engine.management.commands.replay_case import find_case
 
 
 class Command(BaseCommand):
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", help="输出文件（默认 <案件编号>-bundle.zip）")
 
     def handle(self, *args, case, out=None, **options):
-        found = _find(case)
+        found = find_case(case)
         try:
             if LogLeaf.objects.filter(case_id=found.pk).count() < found.last_sequence:
                 log.make_checkpoint(now=clock.now())  # cover the case's latest events first
@@ -31,16 +31,3 @@ class Command(BaseCommand):
         target = Path(out or f"{found.reference}-bundle.zip")
         target.write_bytes(data)
         self.stdout.write(f"{target}：案件 {found.reference}，{found.last_sequence} 条事件，{len(data)} 字节")
-
-
-def _find(value: str) -> Case:
-    import uuid
-
-    try:
-        return Case.objects.get(pk=uuid.UUID(value))
-    except (ValueError, Case.DoesNotExist):
-        pass
-    try:
-        return Case.objects.get(reference=value)
-    except Case.DoesNotExist as error:
-        raise CommandError(f"案件不存在：{value}") from error
