@@ -9,7 +9,7 @@ from engine.access import (  # noqa: F401  (re-exported for the views)
     ADMINISTRATOR, ARCHIVIST, CANCELLERS, CHIEF, COMMITTEE_MEMBER, CONFLICT_RECORDERS, DEPUTY, HANDLER, INSPECTOR,
     INSPECTORS, LEADERS_AND_INSPECTOR, RECORDER, REPLAYERS, STARTERS, STATION_HEAD, VILLAGE_AGENT, VILLAGE_COMMITTEE,
     WINDOW_CLERK, default_township, files_as_agent, get_visible_case, inbox, organization_for_new_case, positions_held,
-    scope_of, visible_cases, visible_organizations,
+    scope_of, sees, visible_cases, visible_organizations,
 )  # fmt: skip
 
 

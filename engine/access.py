@@ -23,7 +23,7 @@ from django.db.models import F, Q, QuerySet
 from engine import exceptions as engine_errors
 from engine.institutions.oversight import OVERSEERS, confidential_process_ids, restrict_confidential
 from engine.models import Assignment, AuditEvent, Case, Organization, WorkItem
-from engine.townships import visible_township_ids
+from engine.townships import REQUEST_ASSIGNMENTS, visible_township_ids
 
 # the positions each action needs live with the services that check them (engine.authority);
 # the API and the pages repeat the check only to answer 403 before reading a request body
@@ -98,6 +98,7 @@ def scope_of(user: AbstractBaseUser) -> _Scope:
         scope = _Scope(user)
         if user.is_authenticated:
             user._api_scope = scope  # one request, one user object
+            setattr(user, REQUEST_ASSIGNMENTS, scope.assignments)  # the services read them too
     return scope
 
 
@@ -187,12 +188,12 @@ def get_visible_case(user: AbstractBaseUser, case_id: UUID | str) -> Case:
         .filter(pk=case_id)
         .first()
     )
-    if case is None or not _sees(user, case):
+    if case is None or not sees(user, case):
         raise engine_errors.CaseNotFound(case_id=case_id)
     return case
 
 
-def _sees(user: AbstractBaseUser, case: Case) -> bool:
+def sees(user: AbstractBaseUser, case: Case) -> bool:
     """`case in visible_cases(user)`, for one case already read."""
     if not user.is_authenticated:
         return False

@@ -74,8 +74,16 @@ def org_subtrees(organizations: Iterable[Organization | int]) -> list[int]:
 def positions_of(user: AbstractBaseUser, organization_ids: Iterable[int]) -> set[str]:
     """Position codes and names the user holds in any of the organizations."""
     from engine.models import Assignment
+    from engine.townships import REQUEST_ASSIGNMENTS
 
     held: set[str] = set()
+    cached = getattr(user, REQUEST_ASSIGNMENTS, None)  # posts a request already read (engine.townships)
+    if cached is not None:
+        ids = set(organization_ids)
+        for assignment in cached:
+            if assignment.organization_id in ids:
+                held.update((assignment.position.code, assignment.position.name))
+        return held
     for code, name in Assignment.objects.filter(user=user, organization_id__in=list(organization_ids)).values_list(
         "position__code", "position__name"
     ):

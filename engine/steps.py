@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from engine import bpmn
+from engine import bpmn, history
 from engine import exceptions as exc
 from engine.models import AuditEvent, Case
 
@@ -40,8 +40,13 @@ def key_from_event(bpmn_id: str, mi_index: str, payload: Mapping[str, Any]) -> b
     return bpmn.TaskKey(bpmn_id, mi_index or None, int(payload.get("nth", 0)))
 
 
-def start(parsed: bpmn.ParsedDefinition, *, data: Mapping[str, Any], at: datetime) -> CaseState:
-    return CaseState(parsed=parsed, workflow=bpmn.start_workflow(parsed, data=data, now=at))
+def start(
+    parsed: bpmn.ParsedDefinition, *, data: Mapping[str, Any], at: datetime, state_format: int = history.STATE_FORMAT
+) -> CaseState:
+    """A new case's state; `state_format` 1 keeps every ended event subprocess in the tree (the
+    cases started before engine.history), 2 prunes them."""
+    workflow = bpmn.start_workflow(parsed, data=data, now=at, prune_history=state_format >= 2)
+    return CaseState(parsed=parsed, workflow=workflow)
 
 
 def claim(state: CaseState, key: bpmn.TaskKey, *, user: str) -> UUID:
@@ -89,8 +94,9 @@ def cancel(state: CaseState) -> None:
 
 def _settle(state: CaseState) -> None:
     state.changed()
-    live = {t.id for t in state.ready_tasks()}
-    state.claims = {task_id: user for task_id, user in state.claims.items() if task_id in live}
+    if state.claims:  # claims on tasks that are no longer ready lapse
+        live = {t.id for t in state.ready_tasks()}
+        state.claims = {task_id: user for task_id, user in state.claims.items() if task_id in live}
     if bpmn.is_completed(state.workflow):
         state.status = Case.Status.COMPLETED
 
@@ -99,7 +105,7 @@ def apply_event(state: CaseState | None, parsed: bpmn.ParsedDefinition, event: A
     """Re-apply one stored event (replay). Events that do not change the workflow pass through."""
     kind, payload = event.kind, event.payload
     if kind == AuditEvent.Kind.CASE_STARTED:
-        return start(parsed, data=payload.get("data", {}), at=event.at)
+        return start(parsed, data=payload.get("data", {}), at=event.at, state_format=int(payload.get("state_format", 1)))
     if state is None:
         raise exc.ProcessError(message=f"event {event.sequence} ({kind}) before the case started")
     key = key_from_event(event.bpmn_id, event.mi_index, payload)

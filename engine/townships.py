@@ -52,13 +52,26 @@ def visible_township_ids(user: AbstractBaseUser, assignments: list[Assignment] |
     return ids
 
 
+REQUEST_ASSIGNMENTS = "_request_assignments"
+
+
+def assignments_of(user: AbstractBaseUser) -> list[Assignment]:
+    """The user's posts (with position and organization): those a request already read for this
+    user object (engine.access keeps them for the request), else read now and not kept (a
+    service called directly sees posts granted since its caller last looked)."""
+    cached = getattr(user, REQUEST_ASSIGNMENTS, None)
+    if cached is not None:
+        return cached
+    return list(Assignment.objects.filter(user=user).select_related("position", "organization"))
+
+
 def check_township_member(user: AbstractBaseUser | None, township_id: int, *, not_found: exc.EngineError) -> None:
     """Refuse (as `not_found`, i.e. 404: the row does not exist for him) the staff of other
     townships. `None` is the system (timers) or the public; a user holding no post at all is
     refused by the position checks that follow (lanes, required positions)."""
     if user is None:
         return
-    assignments = list(Assignment.objects.filter(user=user).select_related("position", "organization"))
+    assignments = assignments_of(user)
     if assignments and township_id not in visible_township_ids(user, assignments):
         raise not_found
 

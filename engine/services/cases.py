@@ -7,7 +7,7 @@ nothing is written and the in-memory workflow is discarded.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,7 +17,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from engine import audit, authority, bpmn, computed, rules, steps
+from engine import audit, authority, bpmn, computed, history, rules, steps
 from engine import exceptions as exc
 from engine.institutions import services as institutions
 from processes.procedures import by_code
@@ -76,7 +76,7 @@ def start_case(
     rules.check_start_data(parsed, start_data)
     # the institutions: a procedure's starters and conditions; a power's fund use against the 三重一大 threshold
     institutions.check_start(code=power_code, power=power, actor=actor, organization=organization, data=start_data)
-    state = steps.start(parsed, data=start_data, at=now)
+    state = steps.start(parsed, data=start_data, at=now, state_format=history.STATE_FORMAT)
     case = Case(
         reference=_new_reference(power_code, process_id, now), definition=definition, power_code=power_code,
         organization=organization, township=township, started_by=actor, started_at=now, updated_at=now,
@@ -97,7 +97,8 @@ def start_case(
 
         ratings.issue_code(case, now=now)
     return _record(case, state, kind=AuditEvent.Kind.CASE_STARTED, actor=actor, now=now, items=[],
-                   payload={"data": start_data, "process_id": process_id, "definition_sha256": definition.sha256})  # fmt: skip
+                   payload={"data": start_data, "process_id": process_id, "definition_sha256": definition.sha256,
+                            "state_format": history.STATE_FORMAT})  # fmt: skip
 
 
 def _store_initial(case: Case, state: steps.CaseState, *, now: datetime) -> None:
@@ -117,9 +118,14 @@ class _Step:
     now: datetime  # the time the input is recorded at (see _check_clock)
 
 
-def _task_step(case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser, now: datetime, action: str) -> _Step:
+def _task_step(
+    case_id: UUID | str, task_id: UUID | str, actor: AbstractBaseUser, now: datetime, action: str,
+    sees: Callable[[Case], bool] | None = None,
+) -> _Step:  # fmt: skip
     case = _locked_case(case_id)
     _check_sees(case, actor)
+    if sees is not None and not sees(case):  # the caller's narrower rule (the API's visibility)
+        raise exc.CaseNotFound(case_id=case_id)
     items = _work_items(case)
     state = _load_state(case, items)
     now = _check_clock(case, now)
@@ -155,13 +161,17 @@ def _as_uuid(value: UUID | str) -> UUID:
 
 
 @transaction.atomic
-def claim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, now: datetime) -> Case:
-    """Claim a ready task so that only `actor` may complete it.
+def claim_task(
+    case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, now: datetime,
+    sees: Callable[[Case], bool] | None = None,
+) -> Case:  # fmt: skip
+    """Claim a ready task so that only `actor` may complete it. `sees`: a visibility rule of the
+    caller's, checked on the locked row (a case it refuses is not found).
 
     Raises:
         CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskClaimedByOther, plus the rules' errors.
     """
-    step = _task_step(case_id, task_id, actor, now, rules.CLAIM)
+    step = _task_step(case_id, task_id, actor, now, rules.CLAIM, sees)
     now = step.now
     steps.claim(step.state, step.key, user=actor.get_username())
     return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_CLAIMED, actor=actor, now=now, key=step.key,
@@ -169,13 +179,16 @@ def claim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseU
 
 
 @transaction.atomic
-def unclaim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, now: datetime) -> Case:
+def unclaim_task(
+    case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, now: datetime,
+    sees: Callable[[Case], bool] | None = None,
+) -> Case:  # fmt: skip
     """Give a claimed task back to the pool.
 
     Raises:
         CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskNotClaimed.
     """
-    step = _task_step(case_id, task_id, actor, now, rules.UNCLAIM)
+    step = _task_step(case_id, task_id, actor, now, rules.UNCLAIM, sees)
     now = step.now
     steps.unclaim(step.state, step.key)
     return _record(step.case, step.state, kind=AuditEvent.Kind.TASK_UNCLAIMED, actor=actor, now=now, key=step.key,
@@ -185,8 +198,10 @@ def unclaim_task(case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBas
 @transaction.atomic
 def complete_task(
     case_id: UUID | str, *, task_id: UUID | str, actor: AbstractBaseUser, data: Mapping[str, Any], now: datetime,
+    sees: Callable[[Case], bool] | None = None,
 ) -> Case:  # fmt: skip
-    """Complete a ready task with form data and run the case to its next wait state.
+    """Complete a ready task with form data and run the case to its next wait state (`sees`: as
+    for `claim_task`).
 
     Raises:
         CaseNotFound, CaseClosed, TaskNotFound, TaskNotReady, TaskClaimedByOther, InvalidTaskData,
@@ -195,7 +210,7 @@ def complete_task(
     if not isinstance(data, Mapping):
         raise exc.InvalidTaskData(fields={"data": [_("表单数据应为 JSON 对象")]})
     bpmn.check_data_size(data)
-    step = _task_step(case_id, task_id, actor, now, rules.COMPLETE)
+    step = _task_step(case_id, task_id, actor, now, rules.COMPLETE, sees)
     now = step.now
     submission = computed.Submission(step.case, step.state, step.work_item, actor, audit.normalize_payload(data), now)
     # values the rules compute (periods, the meeting roster and fractions, 首问负责) join what was typed
