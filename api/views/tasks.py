@@ -33,8 +33,7 @@ class InboxView(StaffListView):
 class _TaskAction(StaffView):
     """The service checks the API's visibility rule on the row it locks (one read of the case);
     the answer is the step's result (the changed tasks and the case's status), not the whole case
-    (GET /api/cases/{id}/). A malformed body is refused before any row is read: that answer is the
-    same whichever case the address names."""
+    (GET /api/cases/{id}/). A malformed body is refused after the same visibility check."""
 
     required_positions = {"POST": None}
 
@@ -72,7 +71,9 @@ class CompleteTaskView(_TaskAction):
     @extend_schema(request=CompleteTaskInputSerializer, responses=out.StepResultSerializer)
     def post(self, request, case_id: UUID, task_id: UUID):
         payload = self.CompleteTaskInputSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
+        if not payload.is_valid():
+            access.get_visible_case(request.user, case_id)  # a case he may not see is not found, body or not
+            raise serializers.ValidationError(payload.errors)
         return self.respond(services.complete_task(
             case_id, task_id=task_id, actor=request.user, data=payload.validated_data["data"], now=self.now,
             sees=self.sees,
