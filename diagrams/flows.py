@@ -131,16 +131,16 @@ def edge_label(g: etree._Element, edge: Edge, name: str) -> None:
     if edge.label is not None and edge.label.width > 1:
         box = edge.label
         lines = wrap(name, max(box.width * 1.15, 30.0), size)
-        text_block(g, lines, box.cx, box.cy, size=size)
+        text_block(g, lines, box.cx, box.cy, size=size, halo=True)
         return
     (mx, my), (dx, dy) = midpoint(edge.waypoints)
     lines = wrap(name, 110.0, size)
     height = len(lines) * size * 1.2
     if abs(dx) >= abs(dy):  # horizontal segment: label above it
-        text_block(g, lines, mx, my - 4 - height / 2, size=size)
+        text_block(g, lines, mx, my - 4 - height / 2, size=size, halo=True)
     else:  # vertical segment: label to the right
         widest = max(text_width(line, size) for line in lines)
-        text_block(g, lines, mx + 6 + widest / 2, my, size=size)
+        text_block(g, lines, mx + 6 + widest / 2, my, size=size, halo=True)
 
 
 def _is_conditional(element: etree._Element) -> bool:

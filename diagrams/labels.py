@@ -110,6 +110,7 @@ def text_block(
     top: float | None = None,
     css_class: str = "bpmn-label",
     weight: str | None = None,
+    halo: bool = False,
 ) -> etree._Element | None:
     """Draw lines of text centred on (``cx``, ``cy``), or from ``top`` down when it is given.
 
@@ -134,6 +135,11 @@ def text_block(
     text.set("fill", INK)
     if weight:
         text.set("font-weight", weight)
+    if halo:  # a white outline keeps a label readable where a line runs under it
+        text.set("stroke", "#ffffff")
+        text.set("stroke-width", "3")
+        text.set("stroke-linejoin", "round")
+        text.set("paint-order", "stroke")
     for index, line in enumerate(lines):
         span = etree.SubElement(text, f"{{{SVG_NS}}}tspan")
         span.set("x", fmt(left))

@@ -101,7 +101,7 @@ class _Painter:
         title.text = self.diagram.name or self.diagram.id or "BPMN"
         el(root, "rect", id="background", x=box.x - MARGIN, y=box.y - MARGIN, width=box.width + 2 * MARGIN,
            height=box.height + 2 * MARGIN, fill=WHITE)
-        layers = {name: el(root, "g", cls=f"layer-{name}") for name in ("containers", "edges", "nodes", "boundary",
+        layers = {name: el(root, "g", cls=f"layer-{name}") for name in ("containers", "nodes", "edges", "boundary",
                                                                         "groups")}
         containers: list[tuple[Shape, str, etree._Element]] = []
         drawn: set[str] = set()

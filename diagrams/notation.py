@@ -13,7 +13,7 @@ from typing import Final, Protocol
 from lxml import etree
 
 from diagrams.di import Bounds, Shape
-from diagrams.labels import FONT_SIZE, INK, text_block, wrap
+from diagrams.labels import FONT_SIZE, INK, block_height, text_block, wrap
 from diagrams.symbols import (
     WHITE,
     activity_markers,
@@ -217,9 +217,12 @@ def _activity(g: etree._Element, shape: Shape, kind: str, element: etree._Elemen
     if expanded:
         text_block(g, wrap(name, box.width - 16), 0, 0, x=box.x + 8, top=box.y + 4, anchor="start")
     else:
-        room = box.height - (18 if markers else 0)
+        top = box.y + (19 if icon else 0)
+        bottom = box.bottom - (18 if markers else 0)
         lines = wrap(name, box.width - 10)
-        text_block(g, lines, box.cx, box.y + max(room, 0) / 2 + (4 if icon and len(lines) > 2 else 0))
+        if block_height(lines) > bottom - top:  # too tall for the free band: centre on the box
+            top, bottom = box.y, box.bottom - (18 if markers else 0)
+        text_block(g, lines, box.cx, (top + bottom) / 2)
 
 
 def _event(g: etree._Element, box: Bounds, kind: str, element: etree._Element) -> None:
@@ -303,8 +306,8 @@ def external_label(g: etree._Element, shape: Shape, name: str) -> None:
     label = shape.label
     if label is not None and label.width > 1:
         lines = wrap(name, max(label.width * 1.15, 40.0))
-        text_block(g, lines, label.cx, label.cy, css_class="bpmn-label bpmn-external")
+        text_block(g, lines, label.cx, label.cy, css_class="bpmn-label bpmn-external", halo=True)
         return
     box = shape.bounds
     lines = wrap(name, max(EXTERNAL_LABEL_WIDTH, box.width))
-    text_block(g, lines, box.cx, 0, top=box.bottom + 3, css_class="bpmn-label bpmn-external", size=FONT_SIZE)
+    text_block(g, lines, box.cx, 0, top=box.bottom + 3, css_class="bpmn-label bpmn-external", size=FONT_SIZE, halo=True)
