@@ -14,6 +14,7 @@ from lxml import etree
 
 from diagrams.di import Bounds, Shape
 from diagrams.labels import FONT_SIZE, INK, block_height, text_block, wrap
+from diagrams.labels import width as text_width
 from diagrams.symbols import (
     WHITE,
     activity_markers,
@@ -217,12 +218,14 @@ def _activity(g: etree._Element, shape: Shape, kind: str, element: etree._Elemen
     if expanded:
         text_block(g, wrap(name, box.width - 16), 0, 0, x=box.x + 8, top=box.y + 4, anchor="start")
     else:
-        top = box.y + (19 if icon else 0)
         bottom = box.bottom - (18 if markers else 0)
         lines = wrap(name, box.width - 10)
-        if block_height(lines) > bottom - top:  # too tall for the free band: centre on the box
-            top, bottom = box.y, box.bottom - (18 if markers else 0)
-        text_block(g, lines, box.cx, (top + bottom) / 2)
+        height = block_height(lines)
+        top = (box.y + bottom - height) / 2
+        widest = max((text_width(line) for line in lines), default=0.0)
+        if icon and top < box.y + 22 and widest / 2 > box.width / 2 - 26 and box.y + 22 + height <= bottom:
+            top = box.y + 22  # the first line would run into the icon: start below it
+        text_block(g, lines, box.cx, 0, top=top)
 
 
 def _event(g: etree._Element, box: Bounds, kind: str, element: etree._Element) -> None:
@@ -232,7 +235,8 @@ def _event(g: etree._Element, box: Bounds, kind: str, element: etree._Element) -
     dashed = (kind == "boundaryEvent" and element.get("cancelActivity") == "false") or (
         kind == "startEvent" and element.get("isInterrupting") == "false")
     dash = "5 3" if dashed else None
-    width = {"startEvent": 1.6, "endEvent": 3.6}.get(kind, 1.2)
+    thin = min(max(radius / 18, 0.5), 1.0)  # small events get proportionally thinner lines
+    width = round({"startEvent": 1.6, "endEvent": 4.0}.get(kind, 1.2) * thin, 2)
     el(g, "circle", cls="bpmn-shape", cx=box.cx, cy=box.cy, r=radius, fill=WHITE, stroke=INK, stroke_width=width,
        stroke_dasharray=dash)
     if kind not in ("startEvent", "endEvent"):

@@ -151,7 +151,7 @@ def convert_svg(svg: bytes, fmt: Format, *, zoom: float = 1.0, max_width: int | 
     if max_width:
         match = re.search(rb'<svg[^>]*\swidth="([0-9.]+)"', svg)
         if match and float(match.group(1)) * zoom > max_width:
-            zoom = max_width / float(match.group(1))
+            zoom = (max_width - 0.99) / float(match.group(1))  # rsvg-convert rounds the size up
     command = ["rsvg-convert", "--format", fmt, "--zoom", f"{zoom:.4f}", "--background-color", "white"]
     try:
         done = subprocess.run(command, input=svg, capture_output=True, check=False, timeout=120)

