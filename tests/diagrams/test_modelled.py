@@ -193,7 +193,11 @@ def test_markers_follow_the_notation() -> None:
     assert main_shape(of("Boundary Intermediate Event Non-Interrupting Timer")).get("stroke-dasharray")
     assert not main_shape(of("Boundary Intermediate Event Interrupting Timer")).get("stroke-dasharray")
     assert main_shape(of("Collapsed Call Activity")).get("stroke-width") == "4"
-    assert main_shape(of("End Event 7 None")).get("stroke-width") == "4"
+    end = float(main_shape(of("End Event 7 None")).get("stroke-width"))
+    start = float(main_shape(of("Start Event 2")).get("stroke-width"))
+    assert end >= 2 * start  # end thick, start thin
+    intermediate = of("Intermediate Event Message Catch")
+    assert len([c for c in intermediate if etree.QName(c).localname == "circle"]) == 2  # double ring
     kinds = {g.get("data-bpmn-kind") for g in drawn.values()}
     assert {"group", "dataObjectReference", "dataStoreReference", "textAnnotation", "messageFlow",
             "association", "lane", "participant"} <= kinds
