@@ -22,8 +22,8 @@ from diagrams.di import Bounds, Diagram, Document, Shape, read_document
 from diagrams.flows import EDGE_KINDS, draw_edge
 from diagrams.labels import FONT_SIZE, INK, SVG_NS, fmt, text_block, wrap
 from diagrams.model import BpmnModel, BpmnSource, _read_source, parse_bpmn
-from diagrams.output import Format, convert_svg, render
 from diagrams.notation import draw_shape, element_name, is_container
+from diagrams.output import Format, convert_svg, render
 from diagrams.symbols import WHITE, el
 
 MARGIN: Final = 20.0

@@ -72,7 +72,8 @@ def label_lines(group: etree._Element) -> list[list[str]]:
 
 def named(document: Document, name: str, kind: str | None = None) -> str:
     for element_id, element in document.elements.items():
-        if " ".join((element.get("name") or "").split()) == name and (kind is None or document.kind(element_id) == kind):
+        same_kind = kind is None or document.kind(element_id) == kind
+        if " ".join((element.get("name") or "").split()) == name and same_kind:
             return element_id
     raise AssertionError(f"no element named {name!r}")
 
@@ -188,7 +189,8 @@ def test_markers_follow_the_notation() -> None:
     # catch outlined, throw filled
     catch = next(g for g in of("Intermediate Event Message Catch").iter(G) if g.get("data-marker") == "message")
     throw = next(g for g in of("Intermediate Event Message Throw").iter(G) if g.get("data-marker") == "message")
-    assert catch[0].get("fill") == "#ffffff" and throw[0].get("fill") != "#ffffff"
+    assert catch[0].get("fill") == "#ffffff"
+    assert throw[0].get("fill") != "#ffffff"
     # non-interrupting boundary events are dashed, interrupting ones are not
     assert main_shape(of("Boundary Intermediate Event Non-Interrupting Timer")).get("stroke-dasharray")
     assert not main_shape(of("Boundary Intermediate Event Interrupting Timer")).get("stroke-dasharray")
@@ -210,7 +212,8 @@ def test_markers_follow_the_notation() -> None:
 def test_exclusive_marker_only_when_the_file_asks_for_it() -> None:
     document, root = drawing(MIWG_DIR / "A.2.0.bpmn")
     gateways = [g for g in groups(root).values() if g.get("data-bpmn-kind") == "exclusiveGateway"]
-    assert gateways and all("exclusive" not in markers(g) for g in gateways)  # isMarkerVisible="false"
+    assert gateways
+    assert all("exclusive" not in markers(g) for g in gateways)
 
 
 def test_group_data_input_and_output_are_drawn() -> None:
@@ -218,7 +221,8 @@ def test_group_data_input_and_output_are_drawn() -> None:
     by_kind: dict[str, list[etree._Element]] = {}
     for group in groups(root).values():
         by_kind.setdefault(group.get("data-bpmn-kind"), []).append(group)
-    assert len(by_kind["dataInput"]) == 3 and len(by_kind["dataOutput"]) == 2
+    assert len(by_kind["dataInput"]) == 3
+    assert len(by_kind["dataOutput"]) == 2
     assert all(markers(g) >= {"dataInput"} for g in by_kind["dataInput"])
     assert all(markers(g) >= {"dataOutput"} for g in by_kind["dataOutput"])
     document, root = drawing(MIWG_DIR / "B.1.0.bpmn")
@@ -257,7 +261,8 @@ def test_wrapping_never_splits_a_latin_word_and_breaks_chinese_per_character() -
     assert " ".join(lines).replace("- ", "-") == "Boundary Intermediate Event Non-Interrupting Escalation"
     assert wrap("Supercalifragilistic", 20) == ["Supercalifragilistic"]
     chinese = wrap("受理申请并一次性告知", 33)
-    assert "".join(chinese) == "受理申请并一次性告知" and all(len(line) <= 3 for line in chinese)
+    assert "".join(chinese) == "受理申请并一次性告知"
+    assert all(len(line) <= 3 for line in chinese)
     assert wrap("审核（复核）。", 22)[-1].endswith("。")
 
 
