@@ -128,7 +128,8 @@ def draw_shape(layer: etree._Element, shape: Shape, kind: str, element: etree._E
     elif kind in DATA_OBJECTS:
         _data_object(g, box, kind, element, ctx)
         state = next((element_name(c) for c in bpmn_children(element) if local(c) == "dataState"), "")
-        external_label(g, shape, f"{name}\n[{state}]" if state else name)
+        shown = state and f"[{state}]" not in name  # some tools already put the state in the name
+        external_label(g, shape, f"{name}\n[{state}]" if shown else name)
     elif kind in DATA_STORES:
         _data_store(g, box)
         external_label(g, shape, name)
