@@ -70,7 +70,8 @@ def main() -> None:
                 outcome, why = attempt({path.name: text}, process_id, normalise)
                 totals[normalise][outcome] += 1
                 if verbose:
-                    print(f"{'after ' if normalise else 'before'} {path.name:10} {process_id[:38]:38} {outcome:8} {why}")
+                    label = "after " if normalise else "before"
+                    print(f"{label} {path.name:10} {process_id[:38]:38} {outcome:8} {why}")
     count = sum(totals[False].values())
     for normalise, label in ((False, "as read (before)"), (True, "normalised (after)")):
         c = totals[normalise]

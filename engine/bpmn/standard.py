@@ -114,6 +114,15 @@ def _local(element: Any) -> str:
     return etree.QName(element).localname if isinstance(element.tag, str) else ""
 
 
+_PARTS = {"timeDate", "timeDuration", "timeCycle", "condition", "loopCardinality", "completionCondition",
+          "extensionElements"}  # fmt: skip
+
+
+def _is_part(element: Any) -> bool:
+    local = _local(element)
+    return local in _PARTS or local.endswith(("EventDefinition", "Expression", "LoopCharacteristics"))
+
+
 def _q(name: str, ns: str = BPMN) -> str:
     return f"{{{ns}}}{name}"
 
@@ -168,8 +177,8 @@ class _Walk:
         self.changed = False
 
     def add(self, code: str, element: Any, **params: Any) -> None:
-        owner = element
-        while owner is not None and owner.get("id") is None:
+        owner = element  # the flow element the part belongs to (a sequence flow, an event, a task)
+        while owner is not None and (owner.get("id") is None or _is_part(owner)):
             owner = owner.getparent()
         self.findings.append(Finding(
             code=code, severity=REASONS[code][0], bpmn_id=(owner.get("id") if owner is not None else "") or "",
@@ -184,12 +193,12 @@ class _Walk:
         text = (element.text or "").strip()
         if not text:
             return
+        if timer is not None and iso_timer_literal(timer, text):  # a literal, whatever the language
+            self.rewrite(element, json.dumps(text), text, "ISO 8601")
+            return
         language = (element.get("language") or "").strip().lower()
         if language and language not in _PYTHON_LANGUAGES | _EL_LANGUAGES:
             self.add("unsupported_expression", element, expression=text, why=f"language {language!r}")
-            return
-        if timer is not None and iso_timer_literal(timer, text):
-            self.rewrite(element, json.dumps(text), text, "ISO 8601")
             return
         if timer is not None and _ANY_ISO.match(text):
             self.add("unsupported_expression", element, expression=text, why=f"not an ISO 8601 value for {timer}")
@@ -226,10 +235,10 @@ class _Walk:
     @staticmethod
     def worker(task: Any) -> str | None:
         """How an external system runs the task, or None."""
-        for attribute in ("type", "topic", "class", "expression", "delegateExpression"):
-            value = task.get(_q(attribute, CAMUNDA))
-            if value:
-                return f"camunda:{attribute}={value}"
+        said = [f"camunda:{a}={task.get(_q(a, CAMUNDA))}" for a in ("type", "topic", "class", "expression",
+                "delegateExpression") if task.get(_q(a, CAMUNDA))]  # fmt: skip
+        if said:
+            return " ".join(said)
         definition = task.find(f"{_q('extensionElements')}/{_q('taskDefinition', ZEEBE)}")
         if definition is not None:
             return f"zeebe:taskDefinition type={definition.get('type', '')}"
@@ -257,11 +266,11 @@ class _Walk:
             if decision is not None:
                 self.add("unsupported_task", task, why="a DMN decision (no decision engine is loaded)")
                 return
+        self.add("external_task", task, how=worker or f"{local} without implementation")
         task.tag = _q("manualTask")
         for attribute in _DROP_ON_MANUAL:
             task.attrib.pop(attribute, None)
         self.changed = True
-        self.add("external_task", task, how=worker or f"{local} without implementation")
 
     def loop(self, loop: Any) -> None:
         for child in (loop.find(_q("loopCardinality")), loop.find(_q("completionCondition"))):
