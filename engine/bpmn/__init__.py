@@ -8,8 +8,9 @@ Everything else in the project sees only the small typed facade below. Three rul
 * the workflow is serialized without its spec (the spec is cached by the sha256 of its sources).
 
 The modules: `scripting` (clock and sandbox), `parsing` (sources to spec, forms), `running`
-(steps and what is read back), `canonical` (state hashing), `standard` (standard executable BPMN
-from other modelers, normalised before parsing); serialization stays here.
+(steps and what is read back), `canonical` (state hashing), `standard` and `expressions` (standard
+executable BPMN from other modelers normalised before parsing: ISO 8601 timers, JUEL and FEEL);
+serialization stays here.
 """
 
 from __future__ import annotations
