@@ -17,7 +17,7 @@ ENV_FILE ?= .env
 WORKERS  ?= 4
 TIMER_WORKERS ?= 1
 
-.PHONY: run serve redis test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench bench-county lint clean dossier-docs browser-deps modeler-deps screenshots bench-web
+.PHONY: run serve redis test test-sqlite test-postgres system-deps venv messages migrate catalog demo bench bench-county lint clean dossier-docs miwg-docs browser-deps modeler-deps screenshots bench-web
 
 system-deps:
 	@missing=""; \
@@ -142,6 +142,18 @@ bench: venv
 	$(PY) benchmarks/evidence.py
 
 # the dossier pages under docs/dossier/ (a demo 低保 case in a scratch database)
+# docs/diagrams/miwg/ours/: every OMG MIWG reference model drawn as modelled (one PNG per diagram)
+miwg-docs: venv
+	@mkdir -p docs/diagrams/miwg/ours
+	@for f in tests/diagrams/miwg/*.bpmn; do \
+	  name=$$(basename $$f .bpmn); n=$$(grep -oE '<([A-Za-z0-9_]+:)?BPMNDiagram[ >]' $$f | wc -l); \
+	  if [ "$$n" -le 1 ]; then \
+	    $(PY) manage.py render_bpmn $$f --out docs/diagrams/miwg/ours/$$name.png --max-width 1600; \
+	  else for i in $$(seq 1 $$n); do \
+	    $(PY) manage.py render_bpmn $$f --diagram $$i --out docs/diagrams/miwg/ours/$$name.$$i.png --max-width 1600; \
+	  done; fi; \
+	done
+
 dossier-docs: venv
 	rm -f /tmp/township-dossier.sqlite3
 	DATABASE_URL=sqlite:////tmp/township-dossier.sqlite3 TOWNSHIP_SIGNING_KEY=/tmp/township-dossier-key.pem \

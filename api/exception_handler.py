@@ -44,6 +44,7 @@ HTTP_STATUS: dict[type[engine_errors.EngineError], int] = {
     engine_errors.SettingNotFound: status.HTTP_400_BAD_REQUEST,
     engine_errors.DefinitionInvalid: status.HTTP_400_BAD_REQUEST,
     engine_errors.ScriptNotAllowed: status.HTTP_400_BAD_REQUEST,
+    engine_errors.DefinitionNotRunnable: status.HTTP_400_BAD_REQUEST,
     engine_errors.DataTooLarge: status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
     # who may act: the user is known but holds no right to this step
     engine_errors.NotInLane: status.HTTP_403_FORBIDDEN,

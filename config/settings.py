@@ -109,7 +109,7 @@ ENGINE_CLOCK_OFFSET = os.environ.get("TOWNSHIP_CLOCK_OFFSET") or None
 ENGINE_CLOCK_FROZEN = os.environ.get("TOWNSHIP_CLOCK_FROZEN") or None
 
 # Request bodies: above this the API answers 413 without reading them (a form is far smaller;
-# the engine caps submitted data at 1,000,000 JSON characters, see engine/bpmn.py).
+# the engine caps submitted data at 1,000,000 JSON characters, see engine/bpmn/).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

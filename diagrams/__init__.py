@@ -6,12 +6,14 @@ Pure functions, no Django. Typical use::
 
     model = parse_bpmn(path)                       # BpmnParseError on bad or hostile XML
     svg = render(to_digraph(model), "svg")         # any BPMN, lanes and pools as clusters
+    svg = render_modelled(path)                    # as drawn in the file (its BPMN DI)
     poster = build_flow_poster(sheet, model, paper="A3")
     pdf = poster.render("pdf")                     # 权力运行流程图, exactly A3 portrait
 
 See ``docs/diagrams/README.md`` for the task properties the posters read.
 """
 
+from diagrams.di import Document, read_document
 from diagrams.errors import BpmnParseError, DiagramError, InvalidSheet, ProcessNotFound
 from diagrams.graph import FlowOptions, to_digraph
 from diagrams.model import (
@@ -28,6 +30,7 @@ from diagrams.model import (
     TextAnnotation,
     parse_bpmn,
 )
+from diagrams.modelled import render_modelled
 from diagrams.output import render, render_laid_out, render_svg
 from diagrams.overlay import CaseOverlay
 from diagrams.poster import (
@@ -53,6 +56,7 @@ __all__ = [
     "DataAssociation",
     "DataItem",
     "DiagramError",
+    "Document",
     "FlowNode",
     "FlowOptions",
     "InvalidSheet",
@@ -72,9 +76,11 @@ __all__ = [
     "chart_title",
     "list_steps",
     "parse_bpmn",
+    "read_document",
     "render",
     "render_flow_poster",
     "render_laid_out",
+    "render_modelled",
     "render_risk_map",
     "render_svg",
     "to_digraph",

@@ -9,6 +9,7 @@ renderer. Graphviz failures become :class:`~diagrams.errors.DiagramError` (``ren
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from collections.abc import Callable
 from typing import Final, Literal
@@ -129,3 +130,36 @@ def _run(call: Callable[[], bytes]) -> bytes:
 def render_svg(graph: graphviz.Digraph) -> bytes:
     """Shorthand for ``render(graph, "svg")``."""
     return render(graph, "svg")
+
+
+def convert_svg(svg: bytes, fmt: Format, *, zoom: float = 1.0, max_width: int | None = None) -> bytes:
+    """Turn an SVG drawing into PDF or PNG with ``rsvg-convert`` (Debian ``librsvg2-bin``).
+
+    Args:
+        svg: A standalone SVG document whose ``width`` is in px (user units).
+        fmt: ``"pdf"`` or ``"png"`` (``"svg"`` returns the input).
+        zoom: Scale; 1 user unit is 1 px (PNG) or 0.75 pt (PDF) at zoom 1.
+        max_width: Shrink the zoom so the output is at most this wide (px).
+
+    Raises:
+        DiagramError: Unknown format (``unsupported_format``), rsvg-convert missing or failing
+            (``render_failed``).
+    """
+    _check_format(fmt)
+    if fmt == "svg":
+        return svg
+    if max_width:
+        match = re.search(rb'<svg[^>]*\swidth="([0-9.]+)"', svg)
+        if match and float(match.group(1)) * zoom > max_width:
+            zoom = (max_width - 0.99) / float(match.group(1))  # rsvg-convert rounds the size up
+    command = ["rsvg-convert", "--format", fmt, "--zoom", f"{zoom:.4f}", "--background-color", "white"]
+    try:
+        done = subprocess.run(command, input=svg, capture_output=True, check=False, timeout=120)
+    except FileNotFoundError as exc:
+        raise DiagramError("找不到 rsvg-convert，请安装 librsvg2-bin", code="render_failed") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise DiagramError("rsvg-convert 超时", code="render_failed") from exc
+    if done.returncode != 0:
+        stderr = done.stderr.decode("utf-8", "replace").strip()[:500]
+        raise DiagramError(f"rsvg-convert 渲染失败: {stderr}", code="render_failed")
+    return done.stdout

@@ -163,6 +163,20 @@ class ScriptNotAllowed(DefinitionInvalid):
         self.filename, self.line, self.task, self.problems = filename, None, task, list(problems)
 
 
+class DefinitionNotRunnable(DefinitionInvalid):
+    """A definition from another modeler has elements the engine cannot run; `findings` lists each
+    (code, BPMN id, element kind, reason in Chinese and English; see engine/bpmn/standard.py)."""
+
+    code = "definition_not_runnable"
+
+    def __init__(self, *, filename: str, findings: Sequence[Mapping[str, Any]]) -> None:
+        summary = "；".join(f"{f.get('code')} {f.get('bpmn_id')}" for f in findings)
+        EngineError.__init__(self, _("流程定义含本引擎不能运行的元素（%(file)s）：%(summary)s")
+                             % {"file": filename, "summary": summary},
+                             filename=filename, findings=[dict(f) for f in findings])  # fmt: skip
+        self.filename, self.line, self.findings = filename, None, [dict(f) for f in findings]
+
+
 class ScriptBudgetExceeded(EngineError):
     code = "script_budget_exceeded"
 

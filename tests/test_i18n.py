@@ -111,6 +111,7 @@ SAMPLE_ARGUMENTS = {
     "complaint_id": 42,
     "rule": "conflict_recusal",
     "problems": ["line 1: while loops are not allowed"],
+    "findings": [{"code": "unsupported_expression", "bpmn_id": "Flow_1"}],
     "kind": "time",
     "detail": "more than 0.5 s",
     "size": 200_000_000,

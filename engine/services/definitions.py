@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from engine import bpmn
 from engine import exceptions as exc
+from engine.bpmn import standard
 from engine.models import ProcessDefinition
 
 _PARSED: dict[int, bpmn.ParsedDefinition] = {}
@@ -20,15 +21,37 @@ def parsed_definition(definition: ProcessDefinition) -> bpmn.ParsedDefinition:
     return parsed
 
 
+def check_definition(*, process_id: str, sources: Mapping[str, str]) -> list[standard.Finding]:
+    """What `register_definition` would report for `sources`, storing nothing: standard BPMN
+    normalised (engine/bpmn/standard.py), then parsed.
+
+    Raises:
+        DefinitionNotRunnable: an element cannot run (every such element is listed);
+        DefinitionInvalid: the sources do not parse.
+    """
+    normalised = standard.normalise(sources, process_id)
+    normalised.raise_for_errors()
+    bpmn.parse_definition(normalised.sources, process_id)
+    return normalised.findings
+
+
 def register_definition(*, process_id: str, sources: Mapping[str, str], name: str = "") -> tuple[ProcessDefinition, bool]:
     """Store `sources` as the current version of `process_id` unless that content is already stored.
 
-    Returns the definition and whether a new version was created. Cases keep the version they
-    started on. Call inside the caller's transaction to make a batch atomic.
+    Standard BPMN from other modelers is normalised first (ISO 8601 timer literals quoted, JUEL and
+    FEEL conditions translated, external tasks made manual; see engine/bpmn/standard.py) and the
+    normalised text is what is stored and hashed: the definition holds exactly what runs. Files
+    with nothing to normalise are stored unchanged. Returns the definition and whether a new
+    version was created. Cases keep the version they started on. Call inside the caller's
+    transaction to make a batch atomic.
 
     Raises:
+        DefinitionNotRunnable: an element cannot run (nothing is stored);
         DefinitionInvalid: the sources do not parse.
     """
+    normalised = standard.normalise(sources, process_id)
+    normalised.raise_for_errors()
+    sources = normalised.sources
     parsed = bpmn.parse_definition(sources, process_id)
     existing = ProcessDefinition.objects.filter(process_id=process_id, sha256=parsed.sha256).first()
     if existing is not None:

@@ -65,3 +65,19 @@ def test_a_case_chart_marks_done_and_current_steps(sample_definition, township, 
     step1 = case_chart(case, step=1).decode()
     assert live != step1
     assert 'id="review"' in live and 'id="accept"' in live
+
+
+def test_render_bpmn_draws_the_files_own_diagram_by_default(tmp_path):
+    from pathlib import Path
+
+    model = Path(__file__).resolve().parents[1] / "diagrams" / "miwg" / "A.4.1.bpmn"
+    call_command("render_bpmn", str(model), "--out", str(tmp_path / "modelled.svg"))
+    modelled = (tmp_path / "modelled.svg").read_text(encoding="utf-8")
+    assert 'data-bpmn-kind="participant"' in modelled
+    assert 'class="bpmn-shape"' in modelled
+    call_command("render_bpmn", str(model), "--layout", "auto", "--out", str(tmp_path / "auto.svg"))
+    auto = (tmp_path / "auto.svg").read_text(encoding="utf-8")
+    assert 'class="node"' in auto
+    assert "data-bpmn-kind" not in auto
+    with pytest.raises(CommandError, match="bpmn_no_diagram"):
+        call_command("render_bpmn", str(model), "--diagram", "9", "--out", str(tmp_path / "none.svg"))
