@@ -23,7 +23,7 @@ class BoundedLimitOffsetPagination(LimitOffsetPagination):
     def get_count(self, queryset) -> int:
         upto = self.get_offset(self.request) + self.limit + self.count_ahead
         if hasattr(queryset, "query"):
-            found = queryset[: upto + 1].count()
+            found = queryset.order_by()[: upto + 1].count()  # any upto+1 rows count the same: no sort
         else:
             found = len(queryset)
         self.count_capped = found > upto
