@@ -140,6 +140,7 @@ bench: venv
 	$(PY) benchmarks/objections.py --objections 200
 	$(PY) benchmarks/list_scale.py --cases $(LIST_CASES) $(if $(LIST_DB),--database-url $(LIST_DB))
 	$(PY) benchmarks/evidence.py
+	$(PY) benchmarks/render_posters.py processes/bpmn/powers
 
 # the dossier pages under docs/dossier/ (a demo 低保 case in a scratch database)
 # docs/diagrams/miwg/ours/: every OMG MIWG reference model drawn as modelled (one PNG per diagram)

@@ -25,7 +25,15 @@ import graphviz
 from diagrams.errors import DiagramError
 from diagrams.graph import FlowOptions, draw_flow, new_digraph
 from diagrams.model import BpmnModel, Process
-from diagrams.output import append_graph_attributes, layout_dot, layout_json, layout_plain, render_laid_out
+from diagrams.output import (
+    append_graph_attributes,
+    laid_out_sizes,
+    layout_dot,
+    layout_dot_and_json,
+    layout_dots,
+    layout_json,
+    layout_plain,
+)
 from diagrams.paging import MIN_SCALE, split_flow
 from diagrams.sheet import PowerSheet, RiskPoint
 from diagrams.steps import list_steps
@@ -113,7 +121,7 @@ def compose(sheet: PowerSheet, model: BpmnModel, process: Process, *, kind: Char
     usable_w, usable_h = (page_w - 2 * PAGE_MARGIN_IN) * 72, (page_h - 2 * PAGE_MARGIN_IN) * 72
     name = f"{kind}_{sheet.code}"
     flow = _flow_graph(name, model, process.id, options)
-    laid = layout_dot(flow)
+    laid, layout = layout_dot_and_json(flow)
     fx0, fy0, fx1, fy1 = _root_bb(laid)
     flow_w, flow_h = fx1 - fx0, fy1 - fy0
     steps = list_steps(process, position_names=options.position_names) if kind == "flow" else []
@@ -126,7 +134,9 @@ def compose(sheet: PowerSheet, model: BpmnModel, process: Process, *, kind: Char
             wanted.append(("legend", width))
         if steps and width in SIDE_WIDTHS_PT:
             wanted.append(("steps", width))
-    blocks.measure(wanted)
+    # Most charts end up on several sheets: measure those widths too, in the same run.
+    table_w, col_w = _paged_widths(_room((usable_w, usable_h))[0], flow_w)
+    blocks.measure([*wanted, *_paged_blocks(blocks, table_w, col_w)])
 
     def plan(arrangement: str, width: float, height: float, side: float) -> _Plan:
         scale = min(usable_w / width, usable_h / height)
@@ -142,11 +152,11 @@ def compose(sheet: PowerSheet, model: BpmnModel, process: Process, *, kind: Char
     chosen = best_side if best_side.scale > plans[0].scale * SIDE_ADVANTAGE else plans[0]
     if chosen.scale >= MIN_SCALE:
         source = _single_sheet(laid, chosen, blocks)
-        width_in, height_in = _laid_out_size(source)
-        scale = min((page_w - 2 * PAGE_MARGIN_IN) / width_in, (page_h - 2 * PAGE_MARGIN_IN) / height_in)
+        size = laid_out_sizes([source])[0]
+        scale = min((page_w - 2 * PAGE_MARGIN_IN) / size[0], (page_h - 2 * PAGE_MARGIN_IN) / size[1])
         if scale >= MIN_SCALE:  # the estimate held
-            return Composition((_fit(source, page_in, scale),), chosen.arrangement, scale)
-    return _paged(name, model, process, options, blocks, (usable_w, usable_h), page_in)
+            return Composition((_fit(source, size, page_in, scale),), chosen.arrangement, scale)
+    return _paged(name, model, process, options, blocks, (usable_w, usable_h), page_in, layout)
 
 
 def _single_sheet(laid: str, plan: _Plan, blocks: _Blocks) -> str:
@@ -182,16 +192,16 @@ def _place_column(placed: list, blocks: _Blocks, width: float, x: float, y: floa
 
 
 def _paged(name: str, model: BpmnModel, process: Process, options: FlowOptions, blocks: _Blocks,
-           usable: tuple[float, float], page_in: tuple[float, float]) -> Composition:  # fmt: skip
+           usable: tuple[float, float], page_in: tuple[float, float],
+           layout: Mapping[str, object]) -> Composition:  # fmt: skip
     """The chart on several sheets of one scale, none printing below the minimum.
 
     The flow is split with a shrinking height budget until every sheet fits at the minimum
     scale. A risk map whose callouts make the flow wider than the sheet keeps the ★ numbers on
-    the steps and the legend table, without the callouts beside the steps.
+    the steps and the legend table, without the callouts beside the steps. ``layout`` is the
+    ``json`` of the flow drawn on one sheet.
     """
-    room_w, room_h = usable[0] / MIN_SCALE * 0.98, usable[1] / MIN_SCALE * 0.98  # graphviz adds a little
-    flow = _flow_graph(name, model, process.id, options)
-    layout = layout_json(flow)
+    room_w, room_h = _room(usable)
     flow_w = _json_width(layout)
     if flow_w > room_w and options.risk_callouts:
         options = replace(options, risk_callouts=False)
@@ -213,20 +223,17 @@ def _paged_once(name: str, model: BpmnModel, process: Process, options: FlowOpti
                 layout: Mapping[str, object], flow_w: float, room: tuple[float, float], shrink: float,
                 page_in: tuple[float, float]) -> Composition:  # fmt: skip
     room_w, room_h = room
-    table_w = max(room_w, flow_w)
-    side_w = room_w - flow_w - GAP_PT
-    col_w = side_w if side_w >= PAGED_SIDE_MIN_PT else table_w
-    blocks.measure([("header", table_w), ("strip", table_w), ("info", col_w), ("legend", col_w)])
+    table_w, col_w = _paged_widths(room_w, flow_w)
+    blocks.measure(_paged_blocks(blocks, table_w, col_w))
     header_h, strip_h = blocks.size("header", table_w)[1], blocks.size("strip", table_w)[1]
     column_h = blocks.column(col_w)
     first = (room_h - header_h - GAP_PT - NUMBER_PT - FRAME_PT) * shrink
     later = (room_h - strip_h - GAP_PT - NUMBER_PT - FRAME_PT) * shrink
     pages = split_flow(process, layout, lambda page: first if page == 1 else later)
     count = max(pages.values())
-    parts = [
-        layout_dot(_flow_graph(name, model, process.id, replace(options, fold=pages, page=page)))
-        for page in range(1, count + 1)
-    ]
+    parts = layout_dots(
+        [_flow_graph(name, model, process.id, replace(options, fold=pages, page=page)) for page in range(1, count + 1)]
+    )
     lx0, ly0, lx1, ly1 = _root_bb(parts[-1])
     budget = first if count == 1 else later
     fits_beside = col_w < table_w and lx1 - lx0 + GAP_PT + col_w <= room_w and max(ly1 - ly0, column_h) <= budget
@@ -235,7 +242,7 @@ def _paged_once(name: str, model: BpmnModel, process: Process, options: FlowOpti
     blocks.pages = count + (1 if own_sheet else 0)
     if own_sheet:
         col_w = table_w
-        blocks.measure([("info", col_w), ("legend", col_w)])
+        blocks.measure(_paged_blocks(blocks, table_w, col_w)[2:])
         parts.append(layout_dot(_blank(name)))
     sheets: list[tuple[str, float, float]] = []  # (source, top y, centre x), points
     for page, laid in enumerate(parts, start=1):
@@ -255,7 +262,7 @@ def _paged_once(name: str, model: BpmnModel, process: Process, options: FlowOpti
         placed.append(("poster_page_number", blocks.markup("number", 0, page=page), fx0 + table_w - 60,
                        bottom - NUMBER_PT / 2))  # fmt: skip
         sheets.append((_add_nodes(laid, placed), fy1 + GAP_PT + top_h, centre))
-    sizes = [_laid_out_size(source) for source, _, _ in sheets]
+    sizes = laid_out_sizes([source for source, _, _ in sheets])
     page_w, page_h = page_in
     scale = min(min((page_w - 2 * PAGE_MARGIN_IN) / w, (page_h - 2 * PAGE_MARGIN_IN) / h) for w, h in sizes)
     room_pt = (page_h - 2 * PAGE_MARGIN_IN) * 72 / scale - 2
@@ -266,7 +273,26 @@ def _paged_once(name: str, model: BpmnModel, process: Process, options: FlowOpti
         )
         for source, top, centre in sheets
     ]
-    return Composition(tuple(_fit(source, page_in, scale) for source in floored), "paged", scale)
+    fitted = (_fit(source, size, page_in, scale) for source, size in zip(floored, laid_out_sizes(floored), strict=True))
+    return Composition(tuple(fitted), "paged", scale)
+
+
+def _room(usable: tuple[float, float]) -> tuple[float, float]:
+    """Room on a sheet at the minimum scale, points (graphviz adds a little)."""
+    return usable[0] / MIN_SCALE * 0.98, usable[1] / MIN_SCALE * 0.98
+
+
+def _paged_widths(room_w: float, flow_w: float) -> tuple[float, float]:
+    """Width of the header and strip, and of the table column, when a flow ``flow_w`` wide is paged."""
+    table_w = max(room_w, flow_w)
+    side_w = room_w - flow_w - GAP_PT
+    return table_w, (side_w if side_w >= PAGED_SIDE_MIN_PT else table_w)
+
+
+def _paged_blocks(blocks: _Blocks, table_w: float, col_w: float) -> list[tuple[str, float]]:
+    """The blocks a paged chart measures: header and strip across, info (and legend) in the column."""
+    wanted = [("header", table_w), ("strip", table_w), ("info", col_w)]
+    return [*wanted, ("legend", col_w)] if blocks.legend_points else wanted
 
 
 def _json_width(layout: Mapping[str, object]) -> float:
@@ -289,24 +315,16 @@ def _add_nodes(laid: str, placed: Sequence[tuple[str, str, float, float]]) -> st
     return laid.rstrip()[:-1] + added + "}\n"
 
 
-def _fit(source: str, page_in: tuple[float, float], scale: float) -> str:
-    """Pad a laid-out sheet to the paper at ``scale`` (``size="W,H!"`` and a computed ``pad``)."""
+def _fit(source: str, size_in: tuple[float, float], page_in: tuple[float, float], scale: float) -> str:
+    """Pad a laid-out sheet of ``size_in`` (from :func:`laid_out_sizes`) to the paper at ``scale``
+    (``size="W,H!"`` and a computed ``pad``)."""
     page_w, page_h = page_in
-    width_in, height_in = _laid_out_size(source)
+    width_in, height_in = size_in
     pad_x = max((page_w / scale - width_in) / 2, 0.0)
     pad_y = max((page_h / scale - height_in) / 2, 0.0)
     return append_graph_attributes(
         source, {"size": f"{page_w:.4f},{page_h:.4f}!", "pad": f"{pad_x:.4f},{pad_y:.4f}", "margin": "0"}
     )
-
-
-def _laid_out_size(source: str) -> tuple[float, float]:
-    """Width and height in inches that ``neato -n2`` gives a laid-out source (no pad)."""
-    plain = render_laid_out(source, "plain").decode("utf-8")  # type: ignore[arg-type]
-    first = plain.split("\n", 1)[0].split()
-    if len(first) < 4 or first[0] != "graph":
-        raise DiagramError("graphviz 未返回版面尺寸", code="render_failed")
-    return float(first[2]), float(first[3])
 
 
 def _flow_graph(name: str, model: BpmnModel, process_id: str, options: FlowOptions) -> graphviz.Digraph:
@@ -353,4 +371,3 @@ def _measure(blocks: Mapping[str, str]) -> dict[str, tuple[float, float]]:
         if len(parts) >= 6 and parts[0] == "node":
             sizes[parts[1].strip('"')] = (float(parts[4]) * 72.0, float(parts[5]) * 72.0)
     return sizes
-

@@ -41,8 +41,8 @@ from diagrams.shapes import (
     MUTED,
     POOL_LINE,
     RISK_FILL,
-    SMALL_TEXT,
     RISK_LINE,
+    SMALL_TEXT,
     FlowOptions,
     NodeStyler,
     markers,
@@ -352,7 +352,7 @@ class _Drawer:
         name = self._gv(key)
         g.node(
             name,
-            label=f'<<B>{html(circled_letter(letter))} {html(where)}</B>>',
+            label=f"<<B>{html(circled_letter(letter))} {html(where)}</B>>",
             id=name,
             tooltip=f"{where}（{letter}）",
             shape="box",
@@ -367,9 +367,7 @@ class _Drawer:
         self.entry[key] = self.exit[key] = (name, None)
         self.clusters_of[name] = stack
 
-    def _process_body(
-        self, g: graphviz.Digraph, process: Process, *, prefix: str, stack: tuple[str, ...]
-    ) -> None:
+    def _process_body(self, g: graphviz.Digraph, process: Process, *, prefix: str, stack: tuple[str, ...]) -> None:
         if self.options.fold and not prefix:
             self._paged_body(g, process, stack)
             return
@@ -480,9 +478,7 @@ class _Drawer:
         if node.kind == "boundaryEvent" and node.attached_to:
             self.pending_attachments.append((prefix + node.attached_to, full))
 
-    def _subprocess_cluster(
-        self, g: graphviz.Digraph, node: FlowNode, prefix: str, stack: tuple[str, ...]
-    ) -> None:
+    def _subprocess_cluster(self, g: graphviz.Digraph, node: FlowNode, prefix: str, stack: tuple[str, ...]) -> None:
         full = prefix + node.id
         cluster = self._cluster(full)
         tags = []
@@ -589,9 +585,7 @@ class _Drawer:
             return
         inner_targets = {f.target for f in flows}
         inner_sources = {f.source for f in flows}
-        starts = [c for c in drawn if c.kind == "startEvent"] or [
-            c for c in drawn if c.id not in inner_targets
-        ]
+        starts = [c for c in drawn if c.kind == "startEvent"] or [c for c in drawn if c.id not in inner_targets]
         ends = [c for c in drawn if c.kind == "endEvent"] or [c for c in drawn if c.id not in inner_sources]
         first = (starts or drawn)[0]
         last = (ends or drawn)[-1]
@@ -612,9 +606,7 @@ class _Drawer:
             return
         anchor, cluster = self.entry[full]
         numbered = [
-            (number, point)
-            for number, point in enumerate(self.options.risk_points, start=1)
-            if point.node_id == full
+            (number, point) for number, point in enumerate(self.options.risk_points, start=1) if point.node_id == full
         ]
         for number, point in numbered:
             callout = self._gv(risk_callout_id(number, full))
@@ -798,9 +790,7 @@ class _Drawer:
             edge["fontcolor"] = MUTED
         self._add_edge(tail, head, edge)
 
-    def _add_edge(
-        self, tail: tuple[str, str | None], head: tuple[str, str | None], attrs: dict[str, str]
-    ) -> None:
+    def _add_edge(self, tail: tuple[str, str | None], head: tuple[str, str | None], attrs: dict[str, str]) -> None:
         tail_node, ltail = tail
         head_node, lhead = head
         attrs = dict(attrs)

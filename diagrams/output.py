@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Final, Literal
 
 import graphviz
@@ -22,6 +22,7 @@ Format = Literal["svg", "pdf", "png"]
 FORMATS: Final = ("svg", "pdf", "png")
 _LAYOUT_FORMATS: Final = ("plain", "dot")
 DEFAULT_PNG_DPI: Final = 150
+_GRAPH_START: Final = re.compile(r"^(?=(?:strict )?(?:di)?graph\b)", re.MULTILINE)
 
 
 def render(graph: graphviz.Digraph, fmt: Format = "svg", *, dpi: int | None = None) -> bytes:
@@ -74,6 +75,52 @@ def layout_dot(graph: graphviz.Digraph) -> str:
     return _run(lambda: graph.pipe(format="dot", engine="dot", quiet=True)).decode("utf-8")
 
 
+def layout_dots(graphs: Sequence[graphviz.Digraph]) -> list[str]:
+    """Lay out several digraphs with one ``dot -Tdot`` run; the laid-out DOT of each, in order."""
+    if not graphs:
+        return []
+    data = "".join(graph.source for graph in graphs).encode("utf-8")
+    text = _run(lambda: graphviz.pipe("dot", "dot", data, quiet=True)).decode("utf-8")
+    laid = [chunk for chunk in _GRAPH_START.split(text) if chunk.strip()]
+    if len(laid) != len(graphs):
+        raise DiagramError("graphviz 返回的版面数目不符", code="render_failed")
+    return laid
+
+
+def laid_out_sizes(sources: Sequence[str]) -> list[tuple[float, float]]:
+    """Width and height in inches that ``neato -n2`` gives each laid-out source, in one run."""
+    if not sources:
+        return []
+    data = "".join(source if source.endswith("\n") else source + "\n" for source in sources).encode("utf-8")
+    plain = _run(lambda: graphviz.pipe("neato", "plain", data, neato_no_op=2, quiet=True)).decode("utf-8")
+    sizes = [
+        (float(fields[2]), float(fields[3]))
+        for fields in (line.split() for line in plain.splitlines())
+        if len(fields) >= 4 and fields[0] == "graph"
+    ]
+    if len(sizes) != len(sources):
+        raise DiagramError("graphviz 未返回版面尺寸", code="render_failed")
+    return sizes
+
+
+def layout_dot_and_json(graph: graphviz.Digraph) -> tuple[str, dict[str, object]]:
+    """One ``dot -Tdot -Tjson`` run: the laid-out DOT and its ``json`` description (points)."""
+
+    def call() -> bytes:
+        try:
+            done = subprocess.run(["dot", "-Tdot", "-Tjson"], input=graph.source.encode("utf-8"),
+                                  capture_output=True, check=True)  # fmt: skip
+        except FileNotFoundError as exc:
+            raise graphviz.ExecutableNotFound(["dot"]) from exc
+        return done.stdout
+
+    text = _run(call).decode("utf-8")
+    cut = text.find("\n}\n{") + 3  # the DOT graph closes at column 0; the JSON object follows
+    if cut < 3:
+        raise DiagramError("graphviz 未返回流程图版面", code="render_failed")
+    return text[:cut], json.loads(text[cut:])
+
+
 def layout_json(graph: graphviz.Digraph) -> dict[str, object]:
     """Lay out a digraph with ``dot`` and return the ``json`` description (points)."""
     data = _run(lambda: graph.pipe(format="json", engine="dot", quiet=True))
@@ -119,9 +166,7 @@ def _run(call: Callable[[], bytes]) -> bytes:
     try:
         return call()
     except graphviz.ExecutableNotFound as exc:
-        raise DiagramError(
-            "找不到 graphviz 程序（dot/neato），请安装 graphviz", code="render_failed"
-        ) from exc
+        raise DiagramError("找不到 graphviz 程序（dot/neato），请安装 graphviz", code="render_failed") from exc
     except (graphviz.CalledProcessError, subprocess.CalledProcessError) as exc:
         stderr = exc.stderr.decode("utf-8", "replace") if isinstance(exc.stderr, bytes) else str(exc.stderr)
         raise DiagramError(f"graphviz 渲染失败: {stderr.strip()[:500]}", code="render_failed") from exc

@@ -7,6 +7,7 @@ temporary directory, so the output stays deterministic.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Final
 
 import qrcode
@@ -23,7 +24,7 @@ def module_size(data: str, width_pt: float) -> int:
     the code, quiet zone included, in ``width_pt``; at most :data:`MAX_MODULE_PT`. On a wall
     chart printed at its minimum scale (0.725) a 4 pt module is 1 mm on paper and 6 pixels in
     the 150 dpi PNG."""
-    return max(1, min(MAX_MODULE_PT, int(width_pt // len(qr_matrix(data)))))
+    return max(1, min(MAX_MODULE_PT, int(width_pt // len(_matrix(data)))))
 
 
 def qr_matrix(data: str) -> list[list[bool]]:
@@ -35,10 +36,17 @@ def qr_matrix(data: str) -> list[list[bool]]:
     Returns:
         Rows of booleans, ``True`` for a dark module.
     """
+    return [list(row) for row in _matrix(data)]
+
+
+@lru_cache(maxsize=256)
+def _matrix(data: str) -> tuple[tuple[bool, ...], ...]:
+    """The code of ``data``, computed once per process: a poster draws and measures it several
+    times, and choosing the mask pattern is most of a code's cost."""
     code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=QUIET_ZONE)
     code.add_data(data)
     code.make(fit=True)
-    return [list(row) for row in code.get_matrix()]
+    return tuple(tuple(row) for row in code.get_matrix())
 
 
 def qr_table(data: str, *, module: float = 3.0, link: bool = True) -> str:
@@ -52,7 +60,7 @@ def qr_table(data: str, *, module: float = 3.0, link: bool = True) -> str:
     Returns:
         The table markup; dark runs are cells with ``BGCOLOR="black"``.
     """
-    matrix = qr_matrix(data)
+    matrix = _matrix(data)
     size = len(matrix)
     height = f"{module:g}"
     rows: list[str] = []
@@ -87,7 +95,7 @@ def qr_table(data: str, *, module: float = 3.0, link: bool = True) -> str:
 
 def qr_box(data: str, *, module: float = 3.0) -> str:
     """An empty table exactly as large as :func:`qr_table` draws ``data`` (for measuring)."""
-    size = len(qr_matrix(data))
+    size = len(_matrix(data))
     return (
         f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="0" CELLPADDING="0" FIXEDSIZE="TRUE" '
         f'WIDTH="{module * size:g}" HEIGHT="{module * size + 1:g}"><TR><TD></TD></TR></TABLE>'

@@ -57,8 +57,7 @@ def _value_cell(text: str, width: float, size: float, *, colspan: int = 1, left:
     if left:
         lines = html_lines(wrap(text, _em(width, size)), align="LEFT")
         return (
-            f'<TD ALIGN="LEFT" BALIGN="LEFT" WIDTH="{width:.0f}"{span}>'
-            f'<FONT POINT-SIZE="{size:g}">{lines}</FONT></TD>'
+            f'<TD ALIGN="LEFT" BALIGN="LEFT" WIDTH="{width:.0f}"{span}><FONT POINT-SIZE="{size:g}">{lines}</FONT></TD>'
         )
     return (
         f'<TD WIDTH="{width:.0f}"{span}><FONT POINT-SIZE="{size:g}">'
@@ -86,8 +85,14 @@ def header_table(sheet: PowerSheet, kind: ChartKind, width: float) -> str:
     title = html_lines(title_lines)
 
     def pair_row(label_a: str, value_a: str, label_b: str, value_b: str) -> str:
-        return ("<TR>" + _label_cell(label_a, label_w, size) + _value_cell(value_a, value_w, size)
-                + _label_cell(label_b, label_w, size) + _value_cell(value_b, value_w, size) + "</TR>")
+        return (
+            "<TR>"
+            + _label_cell(label_a, label_w, size)
+            + _value_cell(value_a, value_w, size)
+            + _label_cell(label_b, label_w, size)
+            + _value_cell(value_b, value_w, size)
+            + "</TR>"
+        )
 
     rows = [
         f'<TR><TD COLSPAN="4" BORDER="0" CELLPADDING="10"><FONT POINT-SIZE="{title_size:g}" '
@@ -144,7 +149,9 @@ def info_table(sheet: PowerSheet, width: float, *, qr_placeholder: bool = False,
         )
         if index == 0 and qr_w:
             module = module_size(sheet.public_url, qr_w - 8)
-            code = qr_box(sheet.public_url, module=module) if qr_placeholder else qr_table(sheet.public_url, module=module)
+            code = (
+                qr_box(sheet.public_url, module=module) if qr_placeholder else qr_table(sheet.public_url, module=module)
+            )
             row += (
                 f'<TD ROWSPAN="{len(info_rows) + 1}" WIDTH="{qr_w:.0f}" BGCOLOR="white">'
                 f'<TABLE BORDER="0" CELLBORDER="0" CELLSPACING="2" CELLPADDING="0">'
@@ -165,9 +172,7 @@ def info_table(sheet: PowerSheet, width: float, *, qr_placeholder: bool = False,
         if part
     ]
     stamp_lines = html_lines(join_items(stamp, _em(label_w + value_w, size)) if stamp else [" "])
-    rows.append(
-        f'<TR><TD COLSPAN="2" ALIGN="RIGHT"><FONT POINT-SIZE="{size:g}">{stamp_lines}</FONT></TD></TR>'
-    )
+    rows.append(f'<TR><TD COLSPAN="2" ALIGN="RIGHT"><FONT POINT-SIZE="{size:g}">{stamp_lines}</FONT></TD></TR>')
     return (
         f'<TABLE BORDER="1" CELLBORDER="1" CELLSPACING="0" CELLPADDING="6" '
         f'COLOR="{LINE}" WIDTH="{width:.0f}">' + "".join(rows) + "</TABLE>"
