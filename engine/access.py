@@ -120,7 +120,7 @@ def inbox(user: AbstractBaseUser) -> QuerySet[WorkItem]:
     pool = Q(claimed_by__isnull=True, member="") & reduce(or_, lanes) if lanes else Q(pk__in=[])
     mine = Q(claimed_by=user) | Q(member=user.get_username(), claimed_by__isnull=True)
     return WorkItem.objects.filter(
-        mine | pool, case__status=Case.Status.RUNNING, case__township_id__in=scope.township_ids
+        mine | pool, case__status=Case.Status.RUNNING, township_id__in=scope.township_ids
     )
 
 
@@ -142,10 +142,10 @@ def _lane_conditions(scope: _Scope) -> list[Q]:
         if assignment.organization.kind == Organization.Kind.STATION:
             stations.setdefault((names, assignment.township_id, tuple(above[1:])), []).append(assignment.organization_id)
             continue
-        lanes.append(Q(lane__in=list(names), case__organization_id__in=above, case__township_id=assignment.township_id))
+        lanes.append(Q(lane__in=list(names), case__organization_id__in=above, township_id=assignment.township_id))
     for (names, township_id, above), ids in stations.items():
         unit_free = Q(case__handling_unit__isnull=True)
-        lanes.append(Q(lane__in=list(names), case__township_id=township_id) & (
+        lanes.append(Q(lane__in=list(names), township_id=township_id) & (
             (Q(case__organization_id__in=list(above)) & (unit_free | Q(case__handling_unit_id__in=ids)))
             | (Q(case__organization_id__in=ids) & (unit_free | Q(case__handling_unit_id=F("case__organization_id"))))
         ))  # fmt: skip

@@ -216,6 +216,7 @@ class WorkItem(models.Model):
     """One READY human task of a case, kept by the engine so inboxes never deserialize workflows."""
 
     case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="work_items")
+    township = _township_fk()  # the case's township, kept here so an inbox reads one township's tasks
     task_id = models.UUIDField(_("任务标识"))
     bpmn_id = models.CharField(_("环节标识"), max_length=100)
     name = models.CharField(_("环节名称"), max_length=200)
@@ -240,8 +241,8 @@ class WorkItem(models.Model):
             # the inboxes: a lane's unclaimed pool, and the tasks named for one member
             models.Index(fields=["lane", "claimed_by", "member"], name="workitem_lane_pool"),
             models.Index(fields=["member"], name="workitem_member"),
-            # the inbox's order: the first page without sorting every open task
-            models.Index(fields=["due_at", "created_at", "id"], name="workitem_inbox_order"),
+            # the inbox's order: a township's first page without sorting (or skipping) every open task
+            models.Index(fields=["township", "due_at", "created_at", "id"], name="workitem_inbox_order"),
         ]
 
     def __str__(self) -> str:

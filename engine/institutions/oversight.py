@@ -50,7 +50,7 @@ def own_records(user: AbstractBaseUser, township_ids: Iterable[int]) -> dict[str
     records = [r for r in named.order_by("-created_at", "-id")
                if username in r.handler_name.split("、") + r.station_head_name.split("、")]  # fmt: skip
     mine = outcomes(ids).filter(person=user)
-    waiting = WorkItem.objects.filter(bpmn_id=wenze.HEARING_TASK, member=username, case__township_id__in=ids,
+    waiting = WorkItem.objects.filter(bpmn_id=wenze.HEARING_TASK, member=username, township_id__in=ids,
                                       case__status=Case.Status.RUNNING).select_related("case")  # fmt: skip
     cases = Case.objects.filter(definition__process_id=wenze.WENZE_PROCESS, township_id__in=ids)
     statements = []

@@ -105,7 +105,7 @@ def _store(
         WorkItem.objects.filter(case=case, task_id__in=stale).delete()
     new_items = [
         WorkItem(
-            case=case, task_id=t.id, bpmn_id=t.bpmn_id, name=t.name, mi_index=t.mi_index or "",
+            case=case, township_id=case.township_id, task_id=t.id, bpmn_id=t.bpmn_id, name=t.name, mi_index=t.mi_index or "",
             member=t.member or "", lane=t.lane or "", form=t.form or "", created_at=now,
             due_at=rules.task_due_at(case, t, now=now),
         )  # fmt: skip

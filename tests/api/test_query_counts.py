@@ -83,7 +83,7 @@ def test_a_case_page_costs_the_same_with_many_open_tasks(demo):
     before = statements(client, url)
     model = WorkItem.objects.filter(case=case).first()
     WorkItem.objects.bulk_create([
-        WorkItem(case=case, task_id=f"00000000-0000-0000-0000-{i:012d}", bpmn_id=model.bpmn_id, name=model.name,
+        WorkItem(case=case, township_id=case.township_id, task_id=f"00000000-0000-0000-0000-{i:012d}", bpmn_id=model.bpmn_id, name=model.name,
                  lane=model.lane, member="", mi_index=str(i), form=model.form, created_at=model.created_at,
                  due_at=model.due_at)
         for i in range(1, 30)
