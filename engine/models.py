@@ -239,7 +239,7 @@ class WorkItem(models.Model):
         constraints = [models.UniqueConstraint(fields=["case", "task_id"], name="work_item_unique_task")]
         indexes = [
             # the inboxes: a lane's unclaimed pool, and the tasks named for one member
-            models.Index(fields=["lane", "claimed_by", "member"], name="workitem_lane_pool"),
+            models.Index(fields=["township", "lane", "claimed_by", "member"], name="workitem_lane_pool"),
             models.Index(fields=["member"], name="workitem_member"),
             # the inbox's order: a township's first page without sorting (or skipping) every open task
             models.Index(fields=["township", "due_at", "created_at", "id"], name="workitem_inbox_order"),

@@ -1,4 +1,5 @@
-"""Work items' township is required, and the inbox order index starts with it."""
+"""Work items' township is required, and the inbox indexes (a lane's pool, the inbox order) start
+with it."""
 
 import django.db.models.deletion
 from django.db import migrations, models
@@ -18,6 +19,11 @@ class Migration(migrations.Migration):
                 on_delete=django.db.models.deletion.PROTECT, related_name="+", to="engine.organization",
                 verbose_name="所属乡镇",
             ),  # fmt: skip
+        ),
+        migrations.RemoveIndex(model_name="workitem", name="workitem_lane_pool"),
+        migrations.AddIndex(
+            model_name="workitem",
+            index=models.Index(fields=["township", "lane", "claimed_by", "member"], name="workitem_lane_pool"),
         ),
         migrations.RemoveIndex(model_name="workitem", name="workitem_inbox_order"),
         migrations.AddIndex(
