@@ -381,155 +381,6 @@ class AuditEvent(models.Model):
         return f"{self.case_id}#{self.sequence} {self.kind}"
 
 
-# ------------------------------------------------------------------------------------------
-# Public participation: objections to notices and complaints (written by engine/public.py)
-# ------------------------------------------------------------------------------------------
-
-
-class ObjectionReceipt(models.Model):
-    """The receipt of one objection (异议) to a case during its notice period.
-
-    The objection itself reaches the case as an `objection` message (an audit event carrying
-    the receipt number and the content); the objector's identity stays here, confidential,
-    visible only to the discipline inspector.
-    """
-
-    number = models.CharField(_("回执编号"), max_length=32, unique=True)
-    case = models.ForeignKey(Case, verbose_name=_("案件"), on_delete=models.PROTECT, related_name="objections")
-    township = _township_fk()
-    content = models.TextField(_("异议内容"))
-    evidence = models.TextField(_("证据或线索"), blank=True)
-    objector_name = models.CharField(_("异议人姓名"), max_length=100, blank=True)
-    objector_contact = models.CharField(_("异议人联系方式"), max_length=100, blank=True)
-    audit_sequence = models.PositiveIntegerField(_("审计序号"))
-    received_at = models.DateTimeField(_("收到时间"))
-
-    class Meta:
-        verbose_name = _("异议回执")
-        verbose_name_plural = _("异议回执")
-        ordering = ["-received_at"]
-
-    def __str__(self) -> str:
-        return self.number
-
-
-class Complaint(models.Model):
-    """A complaint or report (投诉/举报) from the public, handled by the discipline inspector.
-
-    The complainant's identity is confidential: only the discipline inspector sees it.
-    """
-
-    class Kind(models.TextChoices):
-        COMPLAINT = "complaint", _("投诉")
-        REPORT = "report", _("举报")
-
-    class Status(models.TextChoices):
-        REGISTERED = "registered", _("已登记")
-        REPLIED = "replied", _("已答复")
-
-    class Channel(models.TextChoices):
-        ONLINE = "online", _("网上")
-        PHONE = "phone", _("电话")
-        BOX = "box", _("举报箱")
-        COUNTER = "counter", _("投诉台")
-
-    number = models.CharField(_("受理编号"), max_length=32, unique=True)
-    channel = models.CharField(_("渠道"), max_length=16, choices=Channel, default=Channel.ONLINE)
-    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="+")  # fmt: skip
-    kind = models.CharField(_("类型"), max_length=16, choices=Kind)
-    subject = models.CharField(_("被投诉（举报）对象"), max_length=200)
-    content = models.TextField(_("事项内容"))
-    case = models.ForeignKey(Case, verbose_name=_("相关案件"), null=True, blank=True, on_delete=models.PROTECT,
-                             related_name="complaints")  # fmt: skip
-    township = _township_fk()  # the case's township, or the one the complaint was filed to
-    complainant_name = models.CharField(_("投诉人姓名"), max_length=100, blank=True)
-    complainant_contact = models.CharField(_("投诉人联系方式"), max_length=100, blank=True)
-    status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.REGISTERED, db_index=True)
-    received_at = models.DateTimeField(_("登记时间"))
-    reply_due_at = models.DateTimeField(_("答复期限"))
-    finding = models.TextField(_("调查核实情况"), blank=True)
-    reply = models.TextField(_("答复意见"), blank=True)
-    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
-    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
-    escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
-    reply_rating = models.PositiveSmallIntegerField(_("对答复的评价"), null=True, blank=True,
-                                                    help_text=_("5 非常满意 … 1 非常不满意"))  # fmt: skip
-    reply_rating_comment = models.TextField(_("评价意见"), blank=True)
-    reply_rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("投诉举报")
-        verbose_name_plural = _("投诉举报")
-        ordering = ["-received_at"]
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(status="registered", replied_at__isnull=True)
-                | models.Q(status="replied", replied_at__isnull=False),
-                name="complaint_replied_at_iff_replied",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.number
-
-
-# ------------------------------------------------------------------------------------------
-# The administration log: every change to assignments, settings, the catalog, the holiday
-# table and user accounts (written only by engine/services/administration.py)
-# ------------------------------------------------------------------------------------------
-
-
-class AdminEvent(models.Model):
-    """One administrative change, with its reason and the values before and after. Append-only and
-    hash-chained like a case's audit trail (one chain for the whole installation)."""
-
-    sequence = models.PositiveIntegerField(_("序号"), unique=True)
-    kind = models.CharField(_("类型"), max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    actor_name = models.CharField(_("操作人账号"), max_length=150)
-    at = models.DateTimeField(_("时间"))
-    reason = models.TextField(_("理由"))
-    target = models.CharField(_("对象"), max_length=200)
-    before = models.JSONField(_("变更前"), null=True, blank=True)
-    after = models.JSONField(_("变更后"), null=True, blank=True)
-    prev_hash = models.CharField(_("前一哈希"), max_length=64)
-    hash = models.CharField(_("哈希"), max_length=64)
-    hash_scheme = models.PositiveSmallIntegerField(_("哈希方案"))
-
-    class Meta:
-        verbose_name = _("管理日志")
-        verbose_name_plural = _("管理日志")
-        ordering = ["sequence"]
-
-    def __str__(self) -> str:
-        return f"#{self.sequence} {self.kind} {self.target}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise ValueError("the administration log is append-only")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ValueError("the administration log is append-only")
-
-
-class AdminLogHead(models.Model):
-    """The head of the administration log (one row): locked while appending, and the reference
-    that shows a deleted or inserted tail."""
-
-    last_sequence = models.PositiveIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="")
-    last_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("管理日志头")
-        verbose_name_plural = _("管理日志头")
-
-
 class CaseFile(models.Model):
     """An application material (申请材料) uploaded to a case: the file in Django's storage, its
     sha256 also in the audit event that recorded the upload."""
@@ -557,8 +408,9 @@ class CaseFile(models.Model):
 from engine.township_models import TownshipPower, TownshipSettingValue  # noqa: E402,F401  (registers the models)
 from engine.institution_models import AccountabilityOutcome  # noqa: E402,F401  (registers the model)
 from engine.idempotency_models import IdempotencyKey  # noqa: E402,F401  (registers the model)
+from engine.admin_log_models import AdminEvent, AdminLogHead  # noqa: E402,F401  (the administration log)
 
 from engine.evidence.models import Checkpoint, LogLeaf  # noqa: E402,F401  (the transparency log's rows)
 from engine.public_models import (  # noqa: E402,F401  (registers the models)
-    Petition, Publication, PublicEscalation, RatingFollowUp, ServiceRating, StandingListEntry,
+    Complaint, ObjectionReceipt, Petition, Publication, PublicEscalation, RatingFollowUp, ServiceRating, StandingListEntry,
 )

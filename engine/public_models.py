@@ -1,5 +1,9 @@
 """Rows of the public's side (社会化监督), written only by the engine's public services:
 
+- `ObjectionReceipt`: one objection (异议) to a case on the notice board, the objector's identity
+  kept here for the discipline inspector only;
+- `Complaint`: 投诉/举报 from the public, handled by the discipline inspector;
+
 - `ServiceRating`: 政务服务“好差评”, one per case, bound to it by a one-time code printed on the
   receipt and the decision; a 差评 opens a `RatingFollowUp` for the station head;
 - `StandingListEntry`: the standing public lists (长期公示) fed by approved cases;
@@ -215,3 +219,92 @@ class PublicEscalation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.number} L{self.level}"
+
+
+class ObjectionReceipt(models.Model):
+    """The receipt of one objection (异议) to a case during its notice period.
+
+    The objection itself reaches the case as an `objection` message (an audit event carrying
+    the receipt number and the content); the objector's identity stays here, confidential,
+    visible only to the discipline inspector.
+    """
+
+    number = models.CharField(_("回执编号"), max_length=32, unique=True)
+    case = models.ForeignKey("engine.Case", verbose_name=_("案件"), on_delete=models.PROTECT, related_name="objections")
+    township = _township()
+    content = models.TextField(_("异议内容"))
+    evidence = models.TextField(_("证据或线索"), blank=True)
+    objector_name = models.CharField(_("异议人姓名"), max_length=100, blank=True)
+    objector_contact = models.CharField(_("异议人联系方式"), max_length=100, blank=True)
+    audit_sequence = models.PositiveIntegerField(_("审计序号"))
+    received_at = models.DateTimeField(_("收到时间"))
+
+    class Meta:
+        verbose_name = _("异议回执")
+        verbose_name_plural = _("异议回执")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class Complaint(models.Model):
+    """A complaint or report (投诉/举报) from the public, handled by the discipline inspector.
+
+    The complainant's identity is confidential: only the discipline inspector sees it.
+    """
+
+    class Kind(models.TextChoices):
+        COMPLAINT = "complaint", _("投诉")
+        REPORT = "report", _("举报")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("已登记")
+        REPLIED = "replied", _("已答复")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("网上")
+        PHONE = "phone", _("电话")
+        BOX = "box", _("举报箱")
+        COUNTER = "counter", _("投诉台")
+
+    number = models.CharField(_("受理编号"), max_length=32, unique=True)
+    channel = models.CharField(_("渠道"), max_length=16, choices=Channel, default=Channel.ONLINE)
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    kind = models.CharField(_("类型"), max_length=16, choices=Kind)
+    subject = models.CharField(_("被投诉（举报）对象"), max_length=200)
+    content = models.TextField(_("事项内容"))
+    case = models.ForeignKey("engine.Case", verbose_name=_("相关案件"), null=True, blank=True, on_delete=models.PROTECT,
+                             related_name="complaints")  # fmt: skip
+    township = _township()  # the case's township, or the one the complaint was filed to
+    complainant_name = models.CharField(_("投诉人姓名"), max_length=100, blank=True)
+    complainant_contact = models.CharField(_("投诉人联系方式"), max_length=100, blank=True)
+    status = models.CharField(_("状态"), max_length=16, choices=Status, default=Status.REGISTERED, db_index=True)
+    received_at = models.DateTimeField(_("登记时间"))
+    reply_due_at = models.DateTimeField(_("答复期限"))
+    finding = models.TextField(_("调查核实情况"), blank=True)
+    reply = models.TextField(_("答复意见"), blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
+                                   on_delete=models.SET_NULL, related_name="+")  # fmt: skip
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField(_("督办级别"), default=0)
+    reply_rating = models.PositiveSmallIntegerField(_("对答复的评价"), null=True, blank=True,
+                                                    help_text=_("5 非常满意 … 1 非常不满意"))  # fmt: skip
+    reply_rating_comment = models.TextField(_("评价意见"), blank=True)
+    reply_rated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("投诉举报")
+        verbose_name_plural = _("投诉举报")
+        ordering = ["-received_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="registered", replied_at__isnull=True)
+                | models.Q(status="replied", replied_at__isnull=False),
+                name="complaint_replied_at_iff_replied",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
