@@ -11,7 +11,9 @@ from __future__ import annotations
 import json
 import re
 import subprocess
+import tempfile
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Final, Literal
 
 import graphviz
@@ -68,6 +70,36 @@ def render_laid_out(dot_source: str, fmt: Format = "svg", *, dpi: int | None = N
         dot_source = append_graph_attributes(dot_source, {"dpi": str(dpi or DEFAULT_PNG_DPI)})
     data = dot_source.encode("utf-8")
     return _run(lambda: graphviz.pipe("neato", fmt, data, renderer=_renderer(fmt), neato_no_op=2, quiet=True))
+
+
+def render_laid_out_many(sources: Sequence[str], fmt: Format = "svg", *, dpi: int | None = None) -> list[bytes]:
+    """:func:`render_laid_out` for several sheets; PDF and PNG in one ``neato -n2`` process (``-O``:
+    one output file per input), so cairo and the fonts load once, not once per sheet. The files live in a
+    temporary folder only while graphviz writes them; each sheet's bytes are what
+    :func:`render_laid_out` gives it.
+    """
+    if len(sources) <= 1 or fmt == "svg":
+        # SVG: graphviz names the second graph of a run "page0,1_…" (and SVG needs no fonts loaded)
+        return [render_laid_out(source, fmt, dpi=dpi) for source in sources]
+    _check_format(fmt)
+    if fmt == "png":
+        sources = [append_graph_attributes(source, {"dpi": str(dpi or DEFAULT_PNG_DPI)}) for source in sources]
+    renderer = _renderer(fmt)
+    with tempfile.TemporaryDirectory(prefix="sheets-") as folder:
+        names = [f"sheet{index:03d}.gv" for index in range(len(sources))]
+        for name, source in zip(names, sources, strict=True):
+            (Path(folder) / name).write_text(source, encoding="utf-8")
+        command = ["neato", "-n2", f"-T{fmt}:{renderer}" if renderer else f"-T{fmt}", "-O", *names]
+
+        def call() -> bytes:
+            try:
+                return subprocess.run(command, cwd=folder, capture_output=True, check=True).stdout
+            except FileNotFoundError as exc:
+                raise graphviz.ExecutableNotFound(command[:1]) from exc
+
+        _run(call)
+        suffix = f".{renderer}.{fmt}" if renderer else f".{fmt}"
+        return [(Path(folder) / (name + suffix)).read_bytes() for name in names]
 
 
 def layout_dot(graph: graphviz.Digraph) -> str:

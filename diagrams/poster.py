@@ -17,7 +17,7 @@ from diagrams.compose import compose
 from diagrams.errors import DiagramError, InvalidSheet
 from diagrams.graph import FlowOptions, risk_options
 from diagrams.model import BpmnModel
-from diagrams.output import Format, render_laid_out
+from diagrams.output import Format, render_laid_out, render_laid_out_many
 from diagrams.sheet import PowerSheet, RiskPoint
 from diagrams.tables import ChartKind, chart_title
 
@@ -74,12 +74,12 @@ class Poster:
         if page is not None and not 1 <= page <= self.pages:
             raise DiagramError(f"没有第 {page} 页（共 {self.pages} 页）", code="unknown_page")
         if page is None and fmt == "pdf" and self.pages > 1:
-            return _join_pdf([self.render("pdf", page=n) for n in range(1, self.pages + 1)])
+            return _join_pdf(render_laid_out_many(self.sources, "pdf"))
         return render_laid_out(self.sources[(page or 1) - 1], fmt, dpi=dpi or PNG_DPI[self.paper])
 
     def render_pages(self, fmt: Format = "pdf", *, dpi: int | None = None) -> list[bytes]:
         """Every sheet as its own file."""
-        return [self.render(fmt, dpi=dpi, page=n) for n in range(1, self.pages + 1)]
+        return render_laid_out_many(self.sources, fmt, dpi=dpi or PNG_DPI[self.paper])
 
 
 def _join_pdf(pages: Sequence[bytes]) -> bytes:

@@ -302,6 +302,21 @@ def test_a_tall_flow_continues_on_numbered_sheets_never_smaller(paper: str, shee
     assert len(re.findall(rb"/MediaBox", pdf)) == poster.pages
 
 
+@pytest.mark.parametrize("fmt", ["svg", "png", "pdf"])
+def test_every_sheet_rendered_in_one_run_is_the_sheet_rendered_alone(fmt: str, sheet: PowerSheet) -> None:
+    from diagrams import parse_bpmn
+
+    def undated(data: bytes) -> bytes:  # a PDF carries the second it was made
+        return re.sub(rb"/CreationDate \(D:[^)]*\)", b"", data)
+
+    poster = build_flow_poster(sheet, parse_bpmn(long_process(24)), paper="A4")  # type: ignore[arg-type]
+    assert poster.pages >= 2
+    together = [undated(page) for page in poster.render_pages(fmt)]  # type: ignore[arg-type]
+    alone = [undated(poster.render(fmt, page=n)) for n in range(1, poster.pages + 1)]  # type: ignore[arg-type]
+    assert together == alone
+    assert len(set(together)) == poster.pages  # each sheet its own
+
+
 def test_a_short_flow_stays_on_one_sheet(sheet: PowerSheet, collective_model: BpmnModel) -> None:
     poster = build_flow_poster(sheet, collective_model, paper="A3")
     assert poster.pages == 1
