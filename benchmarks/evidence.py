@@ -15,25 +15,15 @@ straight into the table (the services would take hours for 100k events). Measure
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-_tmp = tempfile.mkdtemp(prefix="bench-evidence-")
-os.environ["SQLITE_PATH"] = os.path.join(_tmp, "bench.sqlite3")
-os.environ["TOWNSHIP_SIGNING_KEY"] = os.path.join(_tmp, "key.pem")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.pop("DATABASE_URL", None)
-os.environ["DJANGO_DEBUG"] = "0"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import fresh_sqlite_django  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+fresh_sqlite_django("bench-evidence-", signing_key=True)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import transaction  # noqa: E402
@@ -53,7 +43,8 @@ def make_history(cases: int, events: int, start: int = 0) -> None:
     for c in range(start, start + cases):
         with transaction.atomic():
             case = Case.objects.create(reference=f"BENCH-{c:06d}", definition=definition, organization=org,
-                                       workflow_json="{}", state_hash="s" * 64, started_at=T0, updated_at=T0)
+                                       township=org, workflow_json="{}", state_hash="s" * 64, started_at=T0,
+                                       updated_at=T0)
             rows, prev = [], audit.GENESIS_HASH
             for n in range(1, events + 1):
                 at = T0 + timedelta(minutes=n)
