@@ -66,9 +66,7 @@ def render_laid_out(dot_source: str, fmt: Format = "svg", *, dpi: int | None = N
     """
     if fmt not in _LAYOUT_FORMATS:
         _check_format(fmt)
-    if fmt == "png":
-        dot_source = append_graph_attributes(dot_source, {"dpi": str(dpi or DEFAULT_PNG_DPI)})
-    data = dot_source.encode("utf-8")
+    data = _with_dpi(dot_source, fmt, dpi).encode("utf-8")
     return _run(lambda: graphviz.pipe("neato", fmt, data, renderer=_renderer(fmt), neato_no_op=2, quiet=True))
 
 
@@ -82,22 +80,12 @@ def render_laid_out_many(sources: Sequence[str], fmt: Format = "svg", *, dpi: in
         # SVG: graphviz names the second graph of a run "page0,1_…" (and SVG needs no fonts loaded)
         return [render_laid_out(source, fmt, dpi=dpi) for source in sources]
     _check_format(fmt)
-    if fmt == "png":
-        sources = [append_graph_attributes(source, {"dpi": str(dpi or DEFAULT_PNG_DPI)}) for source in sources]
     renderer = _renderer(fmt)
     with tempfile.TemporaryDirectory(prefix="sheets-") as folder:
         names = [f"sheet{index:03d}.gv" for index in range(len(sources))]
         for name, source in zip(names, sources, strict=True):
-            (Path(folder) / name).write_text(source, encoding="utf-8")
-        command = ["neato", "-n2", f"-T{fmt}:{renderer}" if renderer else f"-T{fmt}", "-O", *names]
-
-        def call() -> bytes:
-            try:
-                return subprocess.run(command, cwd=folder, capture_output=True, check=True).stdout
-            except FileNotFoundError as exc:
-                raise graphviz.ExecutableNotFound(command[:1]) from exc
-
-        _run(call)
+            (Path(folder) / name).write_text(_with_dpi(source, fmt, dpi), encoding="utf-8")
+        _command(["neato", "-n2", f"-T{fmt}:{renderer}" if renderer else f"-T{fmt}", "-O", *names], cwd=folder)
         suffix = f".{renderer}.{fmt}" if renderer else f".{fmt}"
         return [(Path(folder) / (name + suffix)).read_bytes() for name in names]
 
@@ -137,16 +125,7 @@ def laid_out_sizes(sources: Sequence[str]) -> list[tuple[float, float]]:
 
 def layout_dot_and_json(graph: graphviz.Digraph) -> tuple[str, dict[str, object]]:
     """One ``dot -Tdot -Tjson`` run: the laid-out DOT and its ``json`` description (points)."""
-
-    def call() -> bytes:
-        try:
-            done = subprocess.run(["dot", "-Tdot", "-Tjson"], input=graph.source.encode("utf-8"),
-                                  capture_output=True, check=True)  # fmt: skip
-        except FileNotFoundError as exc:
-            raise graphviz.ExecutableNotFound(["dot"]) from exc
-        return done.stdout
-
-    text = _run(call).decode("utf-8")
+    text = _command(["dot", "-Tdot", "-Tjson"], stdin=graph.source.encode("utf-8")).decode("utf-8")
     cut = text.find("\n}\n{") + 3  # the DOT graph closes at column 0; the JSON object follows
     if cut < 3:
         raise DiagramError("graphviz 未返回流程图版面", code="render_failed")
@@ -192,6 +171,24 @@ def _renderer(fmt: str) -> str | None:
 def _check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise DiagramError(f"不支持的输出格式: {fmt!r}（可用: svg, pdf, png）", code="unsupported_format")
+
+
+def _with_dpi(source: str, fmt: str, dpi: int | None) -> str:
+    """A PNG's pixel density as a graph attribute (150 when omitted); other formats unchanged."""
+    return append_graph_attributes(source, {"dpi": str(dpi or DEFAULT_PNG_DPI)}) if fmt == "png" else source
+
+
+def _command(command: list[str], *, stdin: bytes | None = None, cwd: str | None = None) -> bytes:
+    """Run a graphviz command line the ``graphviz`` package has no call for (several ``-T`` at
+    once, ``-O``); its failures become the same :class:`DiagramError` as :func:`_run`'s."""
+
+    def call() -> bytes:
+        try:
+            return subprocess.run(command, input=stdin, cwd=cwd, capture_output=True, check=True).stdout
+        except FileNotFoundError as exc:
+            raise graphviz.ExecutableNotFound(command[:1]) from exc
+
+    return _run(call)
 
 
 def _run(call: Callable[[], bytes]) -> bytes:
