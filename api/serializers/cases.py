@@ -97,10 +97,6 @@ class InboxItemSerializer(WorkItemSerializer):
             },
         }  # fmt: skip
 
-    def generic_representation(self, item: WorkItem) -> dict[str, Any]:
-        """DRF's own rendering of the declared fields (what `to_representation` must equal)."""
-        return super().to_representation(item)
-
 
 class CaseSerializer(serializers.ModelSerializer):
     power_name = serializers.SerializerMethodField()

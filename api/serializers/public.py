@@ -51,10 +51,6 @@ class NoticeSerializer(serializers.Serializer):
             "notice_end": end.to_representation(notice.notice_end), "objection_channel": notice.objection_channel,
         }  # fmt: skip
 
-    def generic_representation(self, notice) -> dict[str, Any]:
-        """DRF's own rendering of the declared fields (what `to_representation` must equal)."""
-        return super().to_representation(notice)
-
 
 class ObjectionReceiptSerializer(serializers.ModelSerializer):
     """For the discipline inspector: with the objector's identity."""

@@ -10,6 +10,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from rest_framework import serializers
 
 from api.serializers import InboxItemSerializer, NoticeSerializer
 from api.views.base import power_names
@@ -22,6 +23,11 @@ pytestmark = pytest.mark.django_db
 
 def context() -> dict:
     return {"now": clock.now(), "power_names": power_names(), "lights": selectors.Lights()}
+
+
+def drf(serializer, instance) -> dict:
+    """DRF's own rendering of the serializer's declared fields (what the hand-written one must equal)."""
+    return serializers.Serializer.to_representation(serializer, instance)
 
 
 def inbox_rows(user) -> list[WorkItem]:
@@ -44,13 +50,15 @@ def test_inbox_rows_equal_drf_rendering_for_every_user(demo):
     compared, claimed, undated = 0, 0, 0
     for user in demo.users.values():
         for item in inbox_rows(user):
-            fast, generic = serializer.to_representation(item), serializer.generic_representation(item)
+            fast, generic = serializer.to_representation(item), drf(serializer, item)
             assert fast == generic, (user.username, item.bpmn_id)
             assert list(fast) == list(generic)  # the same keys in the same order
             compared += 1
             claimed += fast["claimed_by"] is not None
             undated += fast["due_at"] is None
-    assert compared >= 3 and claimed >= 1 and undated >= 1
+    assert compared >= 3
+    assert claimed >= 1
+    assert undated >= 1
 
 
 def test_notices_equal_drf_rendering(demo):
@@ -61,7 +69,7 @@ def test_notices_equal_drf_rendering(demo):
     variants = [*notices, dataclasses.replace(notices[0], notice_start=None, case=unitless)]
     serializer = NoticeSerializer(context=context())
     for notice in variants:
-        fast, generic = serializer.to_representation(notice), serializer.generic_representation(notice)
+        fast, generic = serializer.to_representation(notice), drf(serializer, notice)
         assert fast == generic
         assert list(fast) == list(generic)
     assert serializer.to_representation(variants[-1])["handling_unit"] is None
