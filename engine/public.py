@@ -134,18 +134,15 @@ def _pending_notice_timers(now: datetime):
             due_at__gt=now,
             case__status=Case.Status.RUNNING,
         )
-        .select_related("case", "case__handling_unit", "case__organization", "case__township")
+        .select_related("case", "case__handling_unit", "case__township")
         .only(*_NOTICE_FIELDS)  # what a notice shows: none of the case's snapshot, dates or hashes
     )
 
 
 _NOTICE_FIELDS = (
-    "case", "bpmn_id", "due_at", "status",
-    "case__reference", "case__power_code", "case__status", "case__started_at",
-    "case__organization__code", "case__organization__name", "case__organization__kind",
-    "case__township__code", "case__township__name", "case__township__kind",
-    "case__handling_unit__code", "case__handling_unit__name", "case__handling_unit__kind",
-)  # fmt: skip
+    "case", "bpmn_id", "due_at", "status", "case__reference", "case__power_code",
+    "case__township__code", "case__township__name", "case__handling_unit__name",
+)  # what the board, the notice page and the API show of a case
 
 
 def _notices(timers: list[Timer], *, now: datetime) -> list[Notice]:
