@@ -242,7 +242,7 @@ def _paged_once(name: str, model: BpmnModel, process: Process, options: FlowOpti
     blocks.pages = count + (1 if own_sheet else 0)
     if own_sheet:
         col_w = table_w
-        blocks.measure(_paged_blocks(blocks, table_w, col_w)[2:])
+        blocks.measure(_paged_blocks(blocks, table_w, col_w))  # header and strip are measured already
         parts.append(layout_dot(_blank(name)))
     sheets: list[tuple[str, float, float]] = []  # (source, top y, centre x), points
     for page, laid in enumerate(parts, start=1):
