@@ -17,7 +17,7 @@ from engine import services
 
 
 _INBOX_COLUMNS = (
-    "case", "township", "task_id", "bpmn_id", "name", "mi_index", "member", "lane", "form", "claimed_by",
+    "case", "task_id", "bpmn_id", "name", "mi_index", "member", "lane", "form", "claimed_by",
     "created_at", "due_at", "escalation_level", "claimed_by__username",
     "case__reference", "case__power_code", "case__status", "case__legal_due_at", "case__paused_since",
 )  # fmt: skip
